@@ -1,0 +1,53 @@
+// `diming <subcommand>`: argument parsing here, the work in the library, and the one place
+// where exceptions become exit codes and one-line messages.
+
+#include "cli/commands.hpp"
+
+#include "core/error.hpp"
+#include "store/database.hpp"
+#include "store/migrations.hpp"
+
+#include <iostream>
+
+namespace {
+
+// Exit codes: 0 ok, 2 usage, 3 bad input, 4 database or schema, 5 library, 1 anything else.
+int report(const std::exception_ptr& ep) {
+    try {
+        std::rethrow_exception(ep);
+    } catch (const diming::store::schema_error& e) {
+        std::cerr << "diming: " << e.what() << '\n';
+        return 4;
+    } catch (const diming::store::database_error& e) {
+        std::cerr << "diming: " << e.what() << '\n';
+        return 4;
+    } catch (const diming::input_error& e) {
+        std::cerr << "diming: " << e.what() << '\n';
+        return 3;
+    } catch (const diming::library_error& e) {
+        std::cerr << "diming: " << e.what() << '\n';
+        return 5;
+    } catch (const std::exception& e) {
+        std::cerr << "diming: internal error: " << e.what() << '\n';
+        return 1;
+    }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"diming: place-name (地名) and door-plate (门牌) registry for a county civil-affairs bureau"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "diming 0.1.0");
+    diming::cli::add_init(app);
+    diming::cli::add_import_divisions(app);
+    diming::cli::add_demo(app);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    } catch (...) {
+        return report(std::current_exception());
+    }
+    return 0;
+}

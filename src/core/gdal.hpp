@@ -1,0 +1,53 @@
+#pragma once
+// RAII for GDAL/OGR handles. Every GDALDatasetH and OGRFeatureH diming opens lives in one
+// of these; nothing else calls GDALClose or OGR_F_Destroy.
+
+#include <gdal.h>
+#include <ogr_api.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace diming::gdal {
+
+// Registers GDAL's drivers once per process (thread-safe).
+void ensure_registered();
+
+struct DatasetCloser {
+    void operator()(GDALDatasetH h) const noexcept { if (h) GDALClose(h); }
+};
+using Dataset = std::unique_ptr<std::remove_pointer_t<GDALDatasetH>, DatasetCloser>;
+
+struct FeatureDestroyer {
+    void operator()(OGRFeatureH h) const noexcept { if (h) OGR_F_Destroy(h); }
+};
+using Feature = std::unique_ptr<std::remove_pointer_t<OGRFeatureH>, FeatureDestroyer>;
+
+struct GeometryDestroyer {
+    void operator()(OGRGeometryH h) const noexcept { if (h) OGR_G_DestroyGeometry(h); }
+};
+using Geometry = std::unique_ptr<std::remove_pointer_t<OGRGeometryH>, GeometryDestroyer>;
+
+// Opens a vector dataset read-only; throws input_error naming the file and GDAL's reason.
+Dataset open_vector(const std::filesystem::path& path, const std::vector<std::string>& open_options = {});
+
+// Creates a dataset with the named driver ("GPKG", "CSV", ...); throws library_error.
+Dataset create_vector(const std::string& driver, const std::filesystem::path& path,
+                      const std::vector<std::string>& creation_options = {});
+
+// GDAL's last error message, or "unknown GDAL error".
+std::string last_error_message();
+
+// A NULL-terminated char* array view of strings, for GDAL's papszOptions arguments.
+class StringList {
+public:
+    explicit StringList(const std::vector<std::string>& items);
+    char** get() noexcept { return ptrs_.data(); }
+private:
+    std::vector<std::string> items_;
+    std::vector<char*> ptrs_;
+};
+
+} // namespace diming::gdal

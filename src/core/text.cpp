@@ -1,0 +1,48 @@
+#include "core/text.hpp"
+
+#include <unicode/utf8.h>
+
+namespace diming::text {
+
+std::optional<std::size_t> first_invalid_utf8(std::string_view s) noexcept {
+    const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+    const auto n = static_cast<int32_t>(s.size());
+    int32_t i = 0;
+    while (i < n) {
+        const int32_t start = i;
+        UChar32 c;
+        U8_NEXT(p, i, n, c);
+        // U8_NEXT yields a negative value for ill-formed sequences (including surrogates).
+        if (c < 0) return static_cast<std::size_t>(start);
+    }
+    return std::nullopt;
+}
+
+std::size_t code_points(std::string_view s) noexcept {
+    std::size_t count = 0;
+    for (unsigned char ch : s) {
+        if ((ch & 0xC0) != 0x80) ++count;
+    }
+    return count;
+}
+
+std::string trim(std::string_view s) {
+    static constexpr std::string_view ideographic_space = "\xE3\x80\x80";
+    bool changed = true;
+    while (changed && !s.empty()) {
+        changed = false;
+        while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) {
+            s.remove_prefix(1);
+            changed = true;
+        }
+        while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+            s.remove_suffix(1);
+            changed = true;
+        }
+        if (s.starts_with(ideographic_space)) { s.remove_prefix(3); changed = true; }
+        if (s.ends_with(ideographic_space)) { s.remove_suffix(3); changed = true; }
+    }
+    return std::string{s};
+}
+
+} // namespace diming::text

@@ -1,0 +1,22 @@
+#pragma once
+// UTF-8 checks shared by every reader of outside text (CSV rows, HTTP queries, CLI args).
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace diming::text {
+
+// Byte offset of the first invalid UTF-8 sequence, or nullopt when the text is valid.
+std::optional<std::size_t> first_invalid_utf8(std::string_view s) noexcept;
+
+inline bool is_valid_utf8(std::string_view s) noexcept { return !first_invalid_utf8(s); }
+
+// Number of Unicode code points (s must be valid UTF-8).
+std::size_t code_points(std::string_view s) noexcept;
+
+// s with trailing/leading ASCII and ideographic (U+3000) spaces removed.
+std::string trim(std::string_view s);
+
+} // namespace diming::text

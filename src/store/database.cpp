@@ -1,0 +1,167 @@
+#include "store/database.hpp"
+
+namespace diming::store {
+
+namespace {
+
+[[noreturn]] void throw_sqlite(sqlite3* db, std::string_view what) {
+    const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+    std::string msg = (file && *file) ? std::string{file} + ": " : std::string{};
+    msg += std::string{what} + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
+    throw database_error{msg};
+}
+
+} // namespace
+
+std::string describe_error(sqlite3* db, const std::filesystem::path& path) {
+    return path.string() + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
+}
+
+// ---- Statement -----------------------------------------------------------------------
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_{db} {
+    sqlite3_stmt* raw = nullptr;
+    const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                      &raw, nullptr);
+    stmt_.reset(raw);
+    if (rc != SQLITE_OK) throw_sqlite(db, "cannot prepare statement");
+}
+
+void Statement::check_bind(int rc, int index) {
+    if (rc != SQLITE_OK) throw_sqlite(db_, "cannot bind parameter " + std::to_string(index));
+}
+
+Statement& Statement::bind(int index, std::nullptr_t) {
+    check_bind(sqlite3_bind_null(stmt_.get(), index), index);
+    return *this;
+}
+Statement& Statement::bind(int index, std::int64_t value) {
+    check_bind(sqlite3_bind_int64(stmt_.get(), index, value), index);
+    return *this;
+}
+Statement& Statement::bind(int index, double value) {
+    check_bind(sqlite3_bind_double(stmt_.get(), index, value), index);
+    return *this;
+}
+Statement& Statement::bind(int index, std::string_view value) {
+    check_bind(sqlite3_bind_text64(stmt_.get(), index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+               index);
+    return *this;
+}
+Statement& Statement::bind_blob(int index, const void* data, std::size_t size) {
+    check_bind(sqlite3_bind_blob64(stmt_.get(), index, data, size, SQLITE_TRANSIENT), index);
+    return *this;
+}
+
+bool Statement::step() {
+    const int rc = sqlite3_step(stmt_.get());
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    // Keep SQLite's message before reset() clears it.
+    std::string msg = sqlite3_errmsg(db_);
+    sqlite3_reset(stmt_.get());
+    const char* file = sqlite3_db_filename(db_, "main");
+    throw database_error{(file && *file ? std::string{file} + ": " : std::string{}) + msg};
+}
+
+void Statement::run() {
+    while (step()) {
+    }
+    reset();
+}
+
+void Statement::reset() {
+    sqlite3_reset(stmt_.get());
+    sqlite3_clear_bindings(stmt_.get());
+}
+
+bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL; }
+std::int64_t Statement::column_int(int column) const { return sqlite3_column_int64(stmt_.get(), column); }
+double Statement::column_double(int column) const { return sqlite3_column_double(stmt_.get(), column); }
+int Statement::column_count() const { return sqlite3_column_count(stmt_.get()); }
+
+std::string Statement::column_text(int column) const {
+    const auto* p = sqlite3_column_text(stmt_.get(), column);
+    if (!p) return {};
+    return std::string{reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), column))};
+}
+
+std::optional<std::string> Statement::column_text_opt(int column) const {
+    if (is_null(column)) return std::nullopt;
+    return column_text(column);
+}
+
+std::optional<std::int64_t> Statement::column_int_opt(int column) const {
+    if (is_null(column)) return std::nullopt;
+    return column_int(column);
+}
+
+// ---- Database ------------------------------------------------------------------------
+
+Database Database::open(const std::filesystem::path& path, Access access) {
+    int flags = SQLITE_OPEN_NOMUTEX; // one connection per thread, as the server's workers use them
+    switch (access) {
+    case Access::read_only: flags |= SQLITE_OPEN_READONLY; break;
+    case Access::read_write: flags |= SQLITE_OPEN_READWRITE; break;
+    case Access::create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
+    }
+    if (access != Access::create && !std::filesystem::exists(path)) {
+        throw database_error{path.string() + ": no such database (create it with `diming init --db " + path.string() + "`)"};
+    }
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+    Database db{raw, path};
+    if (rc != SQLITE_OK) throw database_error{describe_error(raw, path)};
+
+    // Load SpatiaLite through the C API only; SQL's load_extension() stays disabled.
+    sqlite3_db_config(raw, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 1, nullptr);
+    char* err = nullptr;
+    if (sqlite3_load_extension(raw, "mod_spatialite", nullptr, &err) != SQLITE_OK) {
+        std::string reason = err ? err : "unknown reason";
+        sqlite3_free(err);
+        throw database_error{path.string() + ": cannot load SpatiaLite (mod_spatialite): " + reason +
+                             " (install the Debian package libsqlite3-mod-spatialite)"};
+    }
+    sqlite3_db_config(raw, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
+
+    sqlite3_busy_timeout(raw, 10000);
+    db.exec("PRAGMA foreign_keys = ON");
+    if (access != Access::read_only) {
+        db.exec("PRAGMA journal_mode = WAL");
+        db.exec("PRAGMA synchronous = NORMAL");
+    }
+    // Confirm the file really is a database (open_v2 is lazy).
+    db.exec("SELECT count(*) FROM sqlite_schema");
+    return db;
+}
+
+void Database::exec(std::string_view sql) {
+    const std::string text{sql};
+    char* err = nullptr;
+    if (sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+        std::string reason = err ? err : sqlite3_errmsg(db_.get());
+        sqlite3_free(err);
+        throw database_error{path_.string() + ": " + reason};
+    }
+}
+
+bool Database::has_table(std::string_view name) const {
+    auto st = prepare("SELECT 1 FROM sqlite_schema WHERE type IN ('table','view') AND name = ?1");
+    st.bind(1, name);
+    return st.step();
+}
+
+// ---- Transaction ---------------------------------------------------------------------
+
+Transaction::Transaction(Database& db) : db_{db} { db_.exec("BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction() {
+    if (open_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Transaction::commit() {
+    db_.exec("COMMIT");
+    open_ = false;
+}
+
+} // namespace diming::store

@@ -1,0 +1,84 @@
+// The real `diming` binary, run as a user would.
+
+#include <catch2/catch.hpp>
+
+#include "store/database.hpp"
+#include "store/migrations.hpp"
+#include "support/temp_dir.hpp"
+
+using diming::testing::run_diming;
+using diming::testing::TempDir;
+
+TEST_CASE("diming --help lists the subcommands and each has its own --help") {
+    const auto top = run_diming({"--help"});
+    CHECK(top.exit_code == 0);
+    const char* subcommands[] = {"init", "import-divisions", "demo"};
+    for (const char* sub : subcommands) {
+        INFO(sub);
+        CHECK_THAT(top.out, Catch::Contains(sub));
+        const auto help = run_diming({sub, "--help"});
+        CHECK(help.exit_code == 0);
+        CHECK_THAT(help.out, Catch::Contains(std::string{"diming "} + sub));
+    }
+}
+
+TEST_CASE("an unknown subcommand or a missing option is a usage error") {
+    CHECK(run_diming({"frobnicate"}).exit_code != 0);
+    const auto r = run_diming({"init"});
+    CHECK(r.exit_code != 0);
+    CHECK_THAT(r.err, Catch::Contains("--db"));
+}
+
+TEST_CASE("diming init creates the database once and then does nothing") {
+    TempDir dir;
+    const auto db = (dir / "r.sqlite").string();
+    const auto first = run_diming({"init", "--db", db});
+    CHECK(first.exit_code == 0);
+    CHECK_THAT(first.out, Catch::Contains("migration(s) applied"));
+    const auto second = run_diming({"init", "--db", db});
+    CHECK(second.exit_code == 0);
+    CHECK_THAT(second.out, Catch::Contains("nothing to do"));
+}
+
+TEST_CASE("diming init refuses a database from a newer diming with exit code 4") {
+    TempDir dir;
+    const auto path = dir / "newer.sqlite";
+    {
+        auto db = diming::store::Database::open(path, diming::store::Access::create);
+        diming::store::migrate(db);
+        db.exec("INSERT INTO schema_migrations(version, name) VALUES (999, 'from_the_future')");
+    }
+    const auto r = run_diming({"init", "--db", path.string()});
+    CHECK(r.exit_code == 4);
+    CHECK_THAT(r.err, Catch::Contains("newer than this diming knows"));
+}
+
+TEST_CASE("diming import-divisions loads a file and reports bad input with exit code 3") {
+    TempDir dir;
+    const auto db = (dir / "r.sqlite").string();
+    REQUIRE(run_diming({"init", "--db", db}).exit_code == 0);
+    const auto ok = run_diming({"import-divisions", "--db", db, (diming::testing::source_dir() / "data/divisions/330482.csv").string()});
+    CHECK(ok.exit_code == 0);
+    CHECK_THAT(ok.out, Catch::Contains("9 towns/subdistricts, 136 communities/villages"));
+
+    diming::testing::write_file(dir / "bad.csv", "code,name\n12345,坏\n");
+    const auto bad = run_diming({"import-divisions", "--db", db, (dir / "bad.csv").string()});
+    CHECK(bad.exit_code == 3);
+    CHECK_THAT(bad.err, Catch::Contains("bad.csv:2: field code"));
+
+    const auto uninitialised = run_diming({"import-divisions", "--db", (dir / "absent.sqlite").string(),
+                                           (dir / "bad.csv").string()});
+    CHECK(uninitialised.exit_code == 4);
+}
+
+TEST_CASE("diming demo runs end to end and says where its database is") {
+    TempDir dir;
+    const auto r = run_diming({"demo", "--dir", dir.path().string()});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("9 towns/subdistricts, 136 communities/villages"));
+    CHECK_THAT(r.out, Catch::Contains((dir / "pinghu.sqlite").string()));
+    CHECK_THAT(r.out, Catch::Contains("door_plates.geom  POINT  EPSG:4490  indexed"));
+    // Running it again starts afresh rather than failing on the old file.
+    CHECK(run_diming({"demo", "--dir", dir.path().string()}).exit_code == 0);
+}

@@ -1,0 +1,66 @@
+#include "support/temp_dir.hpp"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace diming::testing {
+
+TempDir::TempDir() {
+    std::string templ = (std::filesystem::temp_directory_path() / "diming-test-XXXXXX").string();
+    if (!mkdtemp(templ.data())) throw std::runtime_error{"mkdtemp failed"};
+    path_ = templ;
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+}
+
+std::filesystem::path source_dir() { return DIMING_SOURCE_DIR; }
+
+std::string read_file(const std::filesystem::path& p) {
+    std::ifstream in{p, std::ios::binary};
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+void write_file(const std::filesystem::path& p, const std::string& content) {
+    std::ofstream out{p, std::ios::binary};
+    out << content;
+}
+
+CommandResult run_diming(const std::vector<std::string>& args) {
+    TempDir io;
+    const auto out_path = io / "out";
+    const auto err_path = io / "err";
+    const pid_t pid = fork();
+    if (pid < 0) throw std::runtime_error{"fork failed"};
+    if (pid == 0) {
+        const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(out, 1);
+        dup2(err, 2);
+        const int devnull = open("/dev/null", O_RDONLY);
+        dup2(devnull, 0);
+        std::vector<char*> argv;
+        std::string binary = DIMING_BINARY;
+        argv.push_back(binary.data());
+        std::vector<std::string> copy = args;
+        for (auto& a : copy) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        execv(binary.c_str(), argv.data());
+        _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return {code, read_file(out_path), read_file(err_path)};
+}
+
+} // namespace diming::testing

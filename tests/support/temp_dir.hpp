@@ -1,0 +1,39 @@
+#pragma once
+// Test support: a temporary folder removed at scope exit, and running the real `diming`
+// binary as a child process.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace diming::testing {
+
+class TempDir {
+public:
+    TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    ~TempDir();
+    const std::filesystem::path& path() const noexcept { return path_; }
+    std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+private:
+    std::filesystem::path path_;
+};
+
+struct CommandResult {
+    int exit_code;
+    std::string out;
+    std::string err;
+};
+
+// Runs the built `diming` with these arguments (no shell involved).
+CommandResult run_diming(const std::vector<std::string>& args);
+
+// The source tree, for shipped data files.
+std::filesystem::path source_dir();
+
+std::string read_file(const std::filesystem::path& p);
+void write_file(const std::filesystem::path& p, const std::string& content);
+
+} // namespace diming::testing
