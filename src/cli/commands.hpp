@@ -11,6 +11,7 @@ namespace diming::cli {
 void add_init(CLI::App& app);
 void add_import_divisions(CLI::App& app);
 void add_demo(CLI::App& app);
+void add_sample(CLI::App& app);
 
 // Shared pieces.
 struct InitSummary {

@@ -5,6 +5,7 @@
 
 #include "core/data_dir.hpp"
 #include "importers/divisions.hpp"
+#include "sample/sample.hpp"
 #include "store/audit_log.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
@@ -34,7 +35,17 @@ void run_demo(const std::filesystem::path& dir) {
                             "WHERE t.level = 4 GROUP BY t.code ORDER BY t.code");
     std::cout << "             ";
     while (towns.step()) std::cout << towns.column_text(0) << ' ' << towns.column_int(1) << "  ";
-    std::cout << "\n\nSpatial tables (EPSG:4490, each with a spatial index):\n";
+    std::cout << '\n';
+
+    sample::SampleOptions sample_options;
+    sample_options.plates = 3000;
+    const auto sample_dir = dir / "sample";
+    const auto s = sample::write_sample(sample_options, sample_dir);
+    std::cout << "3. sample    " << s.civil_plates << " civil plates on " << s.roads << " roads and " << s.police_records
+              << " police records with known variations -> " << sample_dir.string()
+              << "/{civil.gpkg,police.csv,truth.csv,summary.json}\n";
+
+    std::cout << "\nSpatial tables (EPSG:4490, each with a spatial index):\n";
     auto geoms = db.prepare("SELECT f_table_name, f_geometry_column, geometry_type, srid, spatial_index_enabled "
                             "FROM geometry_columns ORDER BY f_table_name");
     while (geoms.step()) {
@@ -47,7 +58,9 @@ void run_demo(const std::filesystem::path& dir) {
     std::cout << "\nLook at it:\n"
               << "  ogrinfo -so " << db_path.string() << "            # every spatial table, type and SRS\n"
               << "  sqlite3 " << db_path.string() << " \"SELECT code, short_name FROM divisions WHERE level = 4\"\n"
-              << "  QGIS: Layer > Add Layer > Add SpatiaLite Layer > " << db_path.string() << "\n";
+              << "  QGIS: Layer > Add Layer > Add SpatiaLite Layer > " << db_path.string() << "\n"
+              << "  ogrinfo -so " << (sample_dir / "civil.gpkg").string() << "   # the sample civil registry\n"
+              << "  head " << (sample_dir / "police.csv").string() << "          # the sample police extract\n";
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 
 #include <cpl_error.h>
 
+#include <algorithm>
 #include <mutex>
 
 namespace diming::gdal {
@@ -53,6 +54,39 @@ Dataset create_vector(const std::string& driver_name, const std::filesystem::pat
                             last_error_message() + ")"};
     }
     return ds;
+}
+
+} // namespace diming::gdal
+
+namespace diming::gdal {
+
+std::size_t Table::column(const std::string& name) const {
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        if (columns[i] == name) return i;
+    }
+    throw input_error{"no column '" + name + "'"};
+}
+
+Table read_csv_table(const std::filesystem::path& path, const std::vector<std::string>& required_columns) {
+    auto ds = open_vector(path, {"AUTODETECT_TYPE=NO", "EMPTY_STRING_AS_NULL=NO"});
+    OGRLayerH layer = GDALDatasetGetLayer(ds.get(), 0);
+    if (!layer) throw input_error{path.string() + ": holds no table"};
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    Table t;
+    for (int i = 0; i < OGR_FD_GetFieldCount(defn); ++i) t.columns.emplace_back(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
+    for (const auto& c : required_columns) {
+        if (std::find(t.columns.begin(), t.columns.end(), c) == t.columns.end()) {
+            throw input_error{path.string() + ": the header has no column '" + c + "'"};
+        }
+    }
+    OGR_L_ResetReading(layer);
+    for (Feature f{OGR_L_GetNextFeature(layer)}; f; f.reset(OGR_L_GetNextFeature(layer))) {
+        std::vector<std::string> row;
+        row.reserve(t.columns.size());
+        for (int i = 0; i < static_cast<int>(t.columns.size()); ++i) row.emplace_back(OGR_F_GetFieldAsString(f.get(), i));
+        t.rows.push_back(std::move(row));
+    }
+    return t;
 }
 
 } // namespace diming::gdal

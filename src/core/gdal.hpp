@@ -51,3 +51,17 @@ private:
 };
 
 } // namespace diming::gdal
+
+namespace diming::gdal {
+
+// A small table (a data file shipped in data/) read through GDAL's CSV driver, every field
+// as a string. Throws input_error naming the file and the missing column.
+struct Table {
+    std::vector<std::string> columns;
+    std::vector<std::vector<std::string>> rows;
+
+    std::size_t column(const std::string& name) const; // throws when absent
+};
+Table read_csv_table(const std::filesystem::path& path, const std::vector<std::string>& required_columns);
+
+} // namespace diming::gdal

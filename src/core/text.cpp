@@ -46,3 +46,19 @@ std::string trim(std::string_view s) {
 }
 
 } // namespace diming::text
+
+namespace diming::text {
+
+std::vector<std::string_view> split_code_points(std::string_view s) {
+    std::vector<std::string_view> out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : 4;
+        out.push_back(s.substr(i, n));
+        i += n;
+    }
+    return out;
+}
+
+} // namespace diming::text

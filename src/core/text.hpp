@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace diming::text {
 
@@ -18,5 +19,12 @@ std::size_t code_points(std::string_view s) noexcept;
 
 // s with trailing/leading ASCII and ideographic (U+3000) spaces removed.
 std::string trim(std::string_view s);
+
+} // namespace diming::text
+
+namespace diming::text {
+
+// The code points of valid UTF-8 text, each as a view into s.
+std::vector<std::string_view> split_code_points(std::string_view s);
 
 } // namespace diming::text

@@ -12,7 +12,7 @@ using diming::testing::TempDir;
 TEST_CASE("diming --help lists the subcommands and each has its own --help") {
     const auto top = run_diming({"--help"});
     CHECK(top.exit_code == 0);
-    const char* subcommands[] = {"init", "import-divisions", "demo"};
+    const char* subcommands[] = {"init", "import-divisions", "sample", "demo"};
     for (const char* sub : subcommands) {
         INFO(sub);
         CHECK_THAT(top.out, Catch::Contains(sub));
@@ -79,6 +79,24 @@ TEST_CASE("diming demo runs end to end and says where its database is") {
     CHECK_THAT(r.out, Catch::Contains("9 towns/subdistricts, 136 communities/villages"));
     CHECK_THAT(r.out, Catch::Contains((dir / "pinghu.sqlite").string()));
     CHECK_THAT(r.out, Catch::Contains("door_plates.geom  POINT  EPSG:4490  indexed"));
+    CHECK_THAT(r.out, Catch::Contains("3000 civil plates"));
+    CHECK(std::filesystem::exists(dir / "sample" / "police.csv"));
     // Running it again starts afresh rather than failing on the old file.
     CHECK(run_diming({"demo", "--dir", dir.path().string()}).exit_code == 0);
+}
+
+TEST_CASE("diming sample writes the four files and refuses bad options with exit code 3") {
+    TempDir dir;
+    const auto ok = run_diming({"sample", "--out", dir.path().string(), "--plates", "500", "--police-encoding", "gbk",
+                                "--rate", "typo=0.2"});
+    INFO(ok.err);
+    REQUIRE(ok.exit_code == 0);
+    CHECK_THAT(ok.out, Catch::Contains("500 civil plates"));
+    for (const char* f : {"civil.gpkg", "police.csv", "truth.csv", "summary.json"}) CHECK(std::filesystem::exists(dir / f));
+    CHECK(run_diming({"sample", "--out", dir.path().string(), "--police-crs", "wgs84"}).exit_code == 3);
+    CHECK(run_diming({"sample", "--out", dir.path().string(), "--rate", "typo=lots"}).exit_code == 3);
+    CHECK(run_diming({"sample", "--out", dir.path().string(), "--rate", "nonsense=0.1"}).exit_code == 3);
+    const auto list = run_diming({"sample", "--list-variations"});
+    CHECK(list.exit_code == 0);
+    CHECK_THAT(list.out, Catch::Contains("former_name"));
 }
