@@ -12,6 +12,7 @@ void add_init(CLI::App& app);
 void add_import_divisions(CLI::App& app);
 void add_demo(CLI::App& app);
 void add_sample(CLI::App& app);
+void add_parse(CLI::App& app);
 
 // Shared pieces.
 struct InitSummary {

@@ -1,0 +1,540 @@
+#include "address/parser.hpp"
+
+#include "address/numerals.hpp"
+#include "pinyin/romanizer.hpp"
+
+#include <algorithm>
+#include <array>
+#include <optional>
+
+namespace diming::address {
+
+const char* to_string(Level level) noexcept {
+    static constexpr const char* names[] = {"province", "city", "county", "town", "community", "hamlet", "road",
+                                            "number", "compound", "building", "unit", "floor", "room"};
+    return names[static_cast<int>(level)];
+}
+
+const Component* AddressComponents::get(Level level) const noexcept {
+    for (const auto& c : components) {
+        if (c.level == level) return &c;
+    }
+    return nullptr;
+}
+
+std::string AddressComponents::value(Level level) const {
+    const Component* c = get(level);
+    return c ? c->text : std::string{};
+}
+
+namespace {
+
+enum class Unit { door, building, unit, floor, room, group };
+
+struct UnitWord {
+    std::u32string_view word;
+    Unit unit;
+};
+// Longest first where one is a prefix of another (号楼 before 号).
+constexpr std::array unit_words{
+    UnitWord{U"号楼", Unit::building}, UnitWord{U"栋楼", Unit::building}, UnitWord{U"号", Unit::door},
+    UnitWord{U"幢", Unit::building},   UnitWord{U"栋", Unit::building},   UnitWord{U"座", Unit::building},
+    UnitWord{U"单元", Unit::unit},     UnitWord{U"层", Unit::floor},      UnitWord{U"楼", Unit::floor},
+    UnitWord{U"室", Unit::room},       UnitWord{U"户", Unit::room},       UnitWord{U"房", Unit::room},
+    UnitWord{U"组", Unit::group},      UnitWord{U"队", Unit::group},
+};
+
+enum class Kind { province, city_or_county, county, town, community, village, road, compound, devzone, hamlet };
+
+struct Suffix {
+    std::u32string_view text;
+    Kind kind;
+    int min_proper; // characters needed before the suffix
+};
+// Tried longest first at each position.
+constexpr std::array suffixes{
+    Suffix{U"村民委员会", Kind::community, 1}, Suffix{U"居民委员会", Kind::community, 1},
+    Suffix{U"维吾尔自治区", Kind::province, 1}, Suffix{U"壮族自治区", Kind::province, 1},
+    Suffix{U"回族自治区", Kind::province, 1},   Suffix{U"特别行政区", Kind::province, 2},
+    Suffix{U"经济开发区", Kind::devzone, 1},   Suffix{U"高新技术产业开发区", Kind::devzone, 1},
+    Suffix{U"自治区", Kind::province, 2},      Suffix{U"自治州", Kind::city_or_county, 2},
+    Suffix{U"自治县", Kind::county, 2},        Suffix{U"开发区", Kind::devzone, 1},
+    Suffix{U"工业区", Kind::devzone, 1},       Suffix{U"工业园", Kind::devzone, 1},
+    Suffix{U"高新区", Kind::devzone, 1},       Suffix{U"居委会", Kind::community, 1},
+    Suffix{U"村委会", Kind::community, 1},     Suffix{U"园区", Kind::devzone, 1},
+    Suffix{U"街道", Kind::town, 2},            Suffix{U"社区", Kind::community, 1},
+    Suffix{U"小区", Kind::compound, 1},        Suffix{U"花园", Kind::compound, 1},
+    Suffix{U"公寓", Kind::compound, 1},        Suffix{U"新村", Kind::compound, 1},
+    Suffix{U"家园", Kind::compound, 1},        Suffix{U"大厦", Kind::compound, 1},
+    Suffix{U"广场", Kind::compound, 1},        Suffix{U"中心", Kind::compound, 1},
+    Suffix{U"名邸", Kind::compound, 1},        Suffix{U"山庄", Kind::compound, 1},
+    Suffix{U"公馆", Kind::compound, 1},        Suffix{U"商城", Kind::compound, 1},
+    Suffix{U"大楼", Kind::compound, 1},        Suffix{U"市场", Kind::compound, 1},
+    Suffix{U"公司", Kind::compound, 1},        Suffix{U"医院", Kind::compound, 1},
+    Suffix{U"学校", Kind::compound, 1},        Suffix{U"小学", Kind::compound, 1},
+    Suffix{U"中学", Kind::compound, 1},        Suffix{U"大学", Kind::compound, 1},
+    Suffix{U"酒店", Kind::compound, 1},        Suffix{U"宾馆", Kind::compound, 1},
+    Suffix{U"大道", Kind::road, 1},            Suffix{U"大街", Kind::road, 1},
+    Suffix{U"胡同", Kind::road, 1},            Suffix{U"公路", Kind::road, 1},
+    Suffix{U"省", Kind::province, 2},          Suffix{U"市", Kind::city_or_county, 2},
+    Suffix{U"区", Kind::county, 2},            Suffix{U"县", Kind::county, 1},
+    Suffix{U"旗", Kind::county, 2},            Suffix{U"镇", Kind::town, 1},
+    Suffix{U"乡", Kind::town, 1},              Suffix{U"村", Kind::village, 1},
+    Suffix{U"路", Kind::road, 1},              Suffix{U"街", Kind::road, 1},
+    Suffix{U"巷", Kind::road, 1},              Suffix{U"弄", Kind::road, 1},
+    Suffix{U"道", Kind::road, 2},              Suffix{U"苑", Kind::compound, 1},
+    Suffix{U"府", Kind::compound, 1},          Suffix{U"园", Kind::compound, 1},
+    Suffix{U"浜", Kind::hamlet, 1},            Suffix{U"埭", Kind::hamlet, 1},
+    Suffix{U"港", Kind::hamlet, 1},            Suffix{U"桥", Kind::hamlet, 1},
+    Suffix{U"宅", Kind::hamlet, 1},            Suffix{U"湾", Kind::hamlet, 1},
+    Suffix{U"圩", Kind::hamlet, 1},            Suffix{U"坟", Kind::hamlet, 1},
+    Suffix{U"兜", Kind::hamlet, 1},            Suffix{U"门", Kind::hamlet, 1},
+    Suffix{U"泾", Kind::hamlet, 1},            Suffix{U"塘", Kind::hamlet, 1},
+    Suffix{U"头", Kind::hamlet, 1},            Suffix{U"庄", Kind::hamlet, 1},
+};
+
+// Characters after a short form (平湖, 当湖) that show it is the start of a longer name.
+bool continues_a_name(char32_t c) {
+    static constexpr std::u32string_view chars = U"路街道巷弄村镇乡区市县桥港浜埭园苑大小东西南北中新花公广山湖";
+    return chars.find(c) != std::u32string_view::npos;
+}
+
+bool is_digit(char32_t c) { return c >= U'0' && c <= U'9'; }
+bool is_letter(char32_t c) { return c >= U'A' && c <= U'Z'; }
+
+int admin_rank(Level l) { return static_cast<int>(l); }
+
+std::size_t code_prefix(int division_level) {
+    static constexpr std::size_t lengths[] = {0, 2, 4, 6, 9, 12};
+    return lengths[division_level];
+}
+
+int code_level(const std::string& code) {
+    if (code.size() != 12) return 0;
+    if (code.substr(2) == "0000000000") return 1;
+    if (code.substr(4) == "00000000") return 2;
+    if (code.substr(6) == "000000") return 3;
+    if (code.substr(9) == "000") return 4;
+    return 5;
+}
+
+bool is_ancestor(const std::string& a, const std::string& b) {
+    const int la = code_level(a), lb = code_level(b);
+    if (la == 0 || lb == 0 || la >= lb) return false;
+    const std::size_t n = code_prefix(la);
+    return a.compare(0, n, b, 0, n) == 0;
+}
+
+std::string strip_zeros(const std::string& digits) {
+    std::size_t i = 0;
+    while (i + 1 < digits.size() && digits[i] == '0') ++i;
+    return digits.substr(i);
+}
+
+class Scanner {
+public:
+    Scanner(std::string_view input, const Gazetteer& g, const ParseOptions& o)
+        : nt_{normalize(input)}, s_{nt_.text}, n_{s_.size()}, g_{g}, options_{o} {
+        out_.input = std::string{input};
+        out_.normalized = to_utf8(s_);
+    }
+
+    AddressComponents run() {
+        while (i_ < n_) {
+            if (s_[i_] == U'-') { ++i_; continue; }
+            if (number()) continue;
+            if (is_digit(s_[i_]) || is_letter(s_[i_])) { leftover(i_, i_ + 1); ++i_; continue; }
+            cjk_run();
+        }
+        finish();
+        return std::move(out_);
+    }
+
+private:
+    NormalizedText nt_;
+    const std::u32string& s_;
+    std::size_t n_;
+    const Gazetteer& g_;
+    const ParseOptions& options_;
+    AddressComponents out_;
+    std::size_t i_ = 0;
+    std::string admin_code_; // deepest division recognised so far
+    int admin_level_ = -1;   // deepest admin Level recognised so far
+    std::string road_town_code_, road_written_town_;
+    std::string hamlet_parent_;
+    bool road_known_ = false;
+
+    bool has(Level l) const { return out_.get(l) != nullptr; }
+
+    void add(Level level, std::size_t b, std::size_t e, std::string text, const char* how) {
+        Component c;
+        c.level = level;
+        c.text = std::move(text);
+        c.span = {nt_.origin[b], nt_.origin[e - 1] + 1};
+        c.source = to_utf8(std::u32string_view{nt_.input}.substr(static_cast<std::size_t>(c.span.begin),
+                                                                   static_cast<std::size_t>(c.span.end - c.span.begin)));
+        c.how = how;
+        out_.components.push_back(std::move(c));
+        if (level <= Level::community) admin_level_ = std::max(admin_level_, admin_rank(level));
+    }
+
+    void leftover(std::size_t b, std::size_t e) { out_.leftover += to_utf8(std::u32string_view{s_}.substr(b, e - b)); }
+
+    // ---- numbers --------------------------------------------------------------------
+
+    struct Token {
+        std::string value;
+        std::size_t end;
+        bool chinese = false;
+    };
+
+    std::optional<Token> read_number(std::size_t i) const {
+        if (i >= n_) return std::nullopt;
+        if (is_digit(s_[i])) {
+            std::size_t j = i;
+            std::string v;
+            while (j < n_ && is_digit(s_[j])) v += static_cast<char>(s_[j++]);
+            return Token{v, j};
+        }
+        if (is_letter(s_[i])) return Token{std::string(1, static_cast<char>(s_[i])), i + 1};
+        if (is_chinese_numeral(s_[i])) {
+            std::size_t j = i;
+            while (j < n_ && is_chinese_numeral(s_[j])) ++j;
+            if (auto v = chinese_numeral_value(std::u32string_view{s_}.substr(i, j - i))) return Token{std::to_string(*v), j, true};
+        }
+        return std::nullopt;
+    }
+
+    std::optional<UnitWord> unit_at(std::size_t j) const {
+        for (const auto& w : unit_words) {
+            if (std::u32string_view{s_}.substr(j).starts_with(w.word)) return w;
+        }
+        return std::nullopt;
+    }
+
+    bool rural_context() const { return has(Level::hamlet) || (has(Level::community) && !has(Level::road)); }
+
+    void door(std::size_t b, std::size_t e, const std::string& number, const std::string& suffix) {
+        add(Level::number, b, e, strip_zeros(number), "number");
+        if (!suffix.empty()) out_.suffix = strip_zeros(suffix);
+    }
+
+    bool number() {
+        auto tok = read_number(i_);
+        if (!tok) return false;
+        const std::size_t b = i_;
+        std::size_t j = tok->end;
+        const auto unit = unit_at(j);
+
+        // 12之1号 / 12之一
+        if (!unit && j < n_ && s_[j] == U'之' && !has(Level::number)) {
+            if (auto sub = read_number(j + 1)) {
+                std::size_t e = sub->end;
+                if (e < n_ && s_[e] == U'号') ++e;
+                door(b, e, tok->value, sub->value);
+                i_ = e;
+                return true;
+            }
+        }
+        // Chains: 12-1号, 3-2-301, 2-301
+        if (!unit && j + 1 < n_ && s_[j] == U'-' && (is_digit(s_[j + 1]) || is_letter(s_[j + 1]))) {
+            std::vector<std::string> chain{tok->value};
+            while (j + 1 < n_ && s_[j] == U'-') {
+                auto next = read_number(j + 1);
+                if (!next || next->chinese) break;
+                chain.push_back(next->value);
+                j = next->end;
+            }
+            const auto trailing = unit_at(j);
+            std::size_t e = j;
+            if (trailing && (trailing->unit == Unit::door || trailing->unit == Unit::room)) e += trailing->word.size();
+            if (!has(Level::number) && !has(Level::building) && chain.size() == 2 &&
+                (has(Level::road) || has(Level::hamlet) || (trailing && trailing->unit == Unit::door))) {
+                door(b, e, chain[0], chain[1]);
+            } else if (has(Level::building) && !has(Level::unit) && chain.size() == 2) {
+                add(Level::unit, b, b + 1, strip_zeros(chain[0]), "number");
+                add(Level::room, b, e, strip_zeros(chain[1]), "number");
+            } else if (!has(Level::building) && chain.size() == 3) {
+                add(Level::building, b, b + 1, strip_zeros(chain[0]), "number");
+                add(Level::unit, b, b + 1, strip_zeros(chain[1]), "number");
+                add(Level::room, b, e, strip_zeros(chain[2]), "number");
+            } else if (!has(Level::building) && chain.size() == 2) {
+                add(Level::building, b, b + 1, strip_zeros(chain[0]), "number");
+                add(Level::room, b, e, strip_zeros(chain[1]), "number");
+            } else {
+                leftover(b, e);
+            }
+            i_ = e;
+            return true;
+        }
+        if (!unit) {
+            // A bare number: a Chinese numeral or letter needs a unit word to be one.
+            if (tok->chinese || is_letter(s_[b])) return false;
+            Level level;
+            if (!has(Level::number) && !has(Level::building) && (has(Level::road) || has(Level::hamlet) || has(Level::community))) level = Level::number;
+            else if ((has(Level::unit) || has(Level::building) || has(Level::floor)) && !has(Level::room)) level = Level::room;
+            else { leftover(b, j); i_ = j; return true; }
+            if (level == Level::number) door(b, j, tok->value, "");
+            else add(level, b, j, strip_zeros(tok->value), "number");
+            i_ = j;
+            return true;
+        }
+        std::size_t e = j + unit->word.size();
+        switch (unit->unit) {
+        case Unit::door: {
+            // 12号之一
+            if (e + 1 < n_ && s_[e] == U'之' && !has(Level::number)) {
+                if (auto sub = read_number(e + 1)) {
+                    door(b, sub->end, tok->value, sub->value);
+                    i_ = sub->end;
+                    return true;
+                }
+            }
+            if (!has(Level::number) && !has(Level::building)) door(b, e, tok->value, "");
+            else if (!has(Level::building)) add(Level::building, b, e, strip_zeros(tok->value), "number");
+            else leftover(b, e);
+            break;
+        }
+        case Unit::building:
+            if (!has(Level::building)) add(Level::building, b, e, strip_zeros(tok->value), "number");
+            else leftover(b, e);
+            break;
+        case Unit::unit:
+            if (!has(Level::unit)) add(Level::unit, b, e, strip_zeros(tok->value), "number");
+            else leftover(b, e);
+            break;
+        case Unit::floor:
+            if (!has(Level::floor)) add(Level::floor, b, e, strip_zeros(tok->value), "number");
+            else leftover(b, e);
+            break;
+        case Unit::room:
+            if (!has(Level::room)) add(Level::room, b, e, tok->value, "number");
+            else leftover(b, e);
+            break;
+        case Unit::group:
+            if (!has(Level::hamlet) && !has(Level::road)) {
+                add(Level::hamlet, b, e, strip_zeros(tok->value) + "组", "number");
+                if (const auto* c = out_.get(Level::community)) hamlet_parent_ = c->text;
+            } else {
+                leftover(b, e);
+            }
+            break;
+        }
+        i_ = e;
+        return true;
+    }
+
+    // ---- names ----------------------------------------------------------------------
+
+    // Whether a gazetteer entry can take its place at this point of the address.
+    bool acceptable(const GazetteerEntry& e, std::size_t end) const {
+        if (e.level <= Level::community) {
+            if (has(Level::road) || has(Level::number) || admin_rank(e.level) <= admin_level_) return false;
+            if (!admin_code_.empty() && !is_ancestor(admin_code_, e.code)) return false;
+            if (e.via == Via::short_form && end < n_ && continues_a_name(s_[end])) return false;
+            return true;
+        }
+        switch (e.level) {
+        case Level::road: return !has(Level::road) && !has(Level::number) && !has(Level::hamlet);
+        case Level::hamlet: return !has(Level::hamlet) && !has(Level::road) && !has(Level::number);
+        case Level::compound: return !has(Level::compound) && !has(Level::building);
+        default: return false;
+        }
+    }
+
+    // The first acceptable entry among the known names starting at pos (longest first).
+    std::optional<std::pair<int, const GazetteerEntry*>> known_at(std::size_t pos, bool mid_run) const {
+        for (const auto& m : g_.matches_at(s_, pos)) {
+            const std::size_t end = pos + static_cast<std::size_t>(m.length);
+            for (const auto& e : *m.entries) {
+                if (mid_run && e.via == Via::short_form) continue;
+                if (acceptable(e, end)) return std::make_pair(m.length, &e);
+            }
+        }
+        return std::nullopt;
+    }
+
+    void take_known(std::size_t b, std::size_t e, const GazetteerEntry& entry) {
+        const char* how = entry.via == Via::standard ? "gazetteer" : entry.via == Via::short_form ? "short-form"
+                        : entry.via == Via::former_name ? "former-name" : "alias";
+        add(entry.level, b, e, entry.canonical, how);
+        if (entry.level <= Level::community) {
+            admin_code_ = entry.code;
+            if (entry.level == Level::town) out_.town_code = entry.code;
+            if (entry.level == Level::community) {
+                out_.community_code = entry.code;
+                if (out_.town_code.empty()) out_.town_code = entry.town_code;
+            }
+        } else if (entry.level == Level::road) {
+            road_known_ = true;
+            road_town_code_ = entry.town_code;
+        }
+        if (entry.via == Via::former_name) {
+            out_.notes.push_back(std::string{to_string(entry.level)} + " " + entry.written + " is a former name of " + entry.canonical);
+        } else if (entry.via == Via::alias) {
+            out_.notes.push_back(std::string{to_string(entry.level)} + " " + entry.written + " is also known as " + entry.canonical);
+        }
+    }
+
+    bool starts_number(std::size_t k) const {
+        if (is_digit(s_[k]) || s_[k] == U'-') return true;
+        if (is_letter(s_[k])) {
+            auto u = unit_at(k + 1);
+            return (u && u->unit != Unit::door) || (k + 1 < n_ && s_[k + 1] == U'-');
+        }
+        if (is_chinese_numeral(s_[k])) {
+            std::size_t j = k;
+            while (j < n_ && is_chinese_numeral(s_[j])) ++j;
+            return chinese_numeral_value(std::u32string_view{s_}.substr(k, j - k)) && unit_at(j);
+        }
+        return false;
+    }
+
+    // Text with no known name at its start and no generic before the next number: a POI or
+    // compound when it stands before building numbers or after the road, otherwise leftover.
+    void unknown(std::size_t b, std::size_t e) {
+        if (b >= e) return;
+        const bool after_road = has(Level::road) || has(Level::number);
+        const auto u = e < n_ ? (starts_number(e) ? unit_at(read_number(e) ? read_number(e)->end : e) : std::nullopt) : std::nullopt;
+        const bool before_building = u && (u->unit == Unit::building || u->unit == Unit::unit);
+        if (!has(Level::compound) && (after_road || before_building) && e - b >= 2) {
+            add(Level::compound, b, e, to_utf8(std::u32string_view{s_}.substr(b, e - b)), "grammar");
+        } else {
+            leftover(b, e);
+        }
+    }
+
+    bool grammar_accepts(Kind kind, std::size_t b, std::size_t e, Level& level) const {
+        const bool admin_open = !has(Level::road) && !has(Level::number) && !has(Level::hamlet);
+        switch (kind) {
+        case Kind::province: level = Level::province; return admin_open && admin_level_ < admin_rank(Level::province);
+        case Kind::city_or_county:
+            if (!admin_open) return false;
+            if (admin_level_ < admin_rank(Level::city)) { level = Level::city; return true; }
+            level = Level::county;
+            return admin_level_ < admin_rank(Level::county);
+        case Kind::county: level = Level::county; return admin_open && admin_level_ < admin_rank(Level::county);
+        case Kind::town: level = Level::town; return admin_open && admin_level_ < admin_rank(Level::town);
+        case Kind::community: level = Level::community; return admin_open && admin_level_ < admin_rank(Level::community);
+        case Kind::village:
+            if (admin_open && admin_level_ < admin_rank(Level::community)) { level = Level::community; return true; }
+            level = Level::hamlet;
+            return !has(Level::hamlet) && !has(Level::road) && !has(Level::number);
+        case Kind::road: level = Level::road; return !has(Level::road) && !has(Level::number) && !has(Level::hamlet);
+        case Kind::compound: level = Level::compound; return !has(Level::compound) && !has(Level::building);
+        case Kind::devzone: level = Level::compound; return false;
+        case Kind::hamlet:
+            // A natural village stands between a village and a door number (杨家浜12号).
+            level = Level::hamlet;
+            return has(Level::community) && !has(Level::hamlet) && !has(Level::road) && !has(Level::number) && e < n_ && starts_number(e);
+        }
+        (void)b;
+        return false;
+    }
+
+    void cjk_run() {
+        const std::size_t b = i_;
+        if (auto k = known_at(b, false)) {
+            take_known(b, b + static_cast<std::size_t>(k->first), *k->second);
+            i_ = b + static_cast<std::size_t>(k->first);
+            return;
+        }
+        for (std::size_t k = b; k < n_; ++k) {
+            if (k > b && starts_number(k)) break;
+            if (k > b) {
+                if (auto known = known_at(k, true)) {
+                    unknown(b, k);
+                    i_ = k;
+                    return;
+                }
+            }
+            for (const auto& sfx : suffixes) {
+                if (!std::u32string_view{s_}.substr(k).starts_with(sfx.text)) continue;
+                if (static_cast<int>(k - b) < sfx.min_proper) continue;
+                std::size_t e = k + sfx.text.size();
+                // 三村村: the same generic twice belongs to the name.
+                if (std::u32string_view{s_}.substr(e).starts_with(sfx.text) && sfx.text.size() == 1) e += 1;
+                Level level;
+                if (sfx.kind == Kind::devzone) {
+                    leftover(b, e);
+                    i_ = e;
+                    return;
+                }
+                if (!grammar_accepts(sfx.kind, b, e, level)) continue;
+                const std::string text = to_utf8(std::u32string_view{s_}.substr(b, e - b));
+                add(level, b, e, text, "grammar");
+                if (level == Level::town && out_.town_code.empty()) road_written_town_ = text;
+                i_ = e;
+                return;
+            }
+        }
+        // No generic before the next number or the end.
+        std::size_t e = b;
+        while (e < n_ && !(e > b && starts_number(e))) ++e;
+        unknown(b, e);
+        i_ = e;
+    }
+
+    // ---- keys -----------------------------------------------------------------------
+
+    void finish() {
+        // Compose 3楼01室 into room 301.
+        for (auto& c : out_.components) {
+            if (c.level == Level::room && has(Level::floor)) {
+                const std::string floor = out_.value(Level::floor);
+                if (c.text.size() <= 2 && !c.text.empty() && std::all_of(c.text.begin(), c.text.end(), ::isdigit) &&
+                    std::all_of(floor.begin(), floor.end(), ::isdigit)) {
+                    c.text = std::to_string(std::stoi(floor) * 100 + std::stoi(c.text));
+                } else {
+                    c.text = strip_zeros(c.text);
+                }
+            } else if (c.level == Level::room) {
+                c.text = strip_zeros(c.text);
+            }
+        }
+        // A known road fixes the town: roads are unique in the city.
+        if (road_known_ && !road_town_code_.empty()) {
+            if (!out_.town_code.empty() && out_.town_code != road_town_code_) {
+                out_.notes.push_back("town written (" + out_.value(Level::town) + ") is not the road's town; the road's town is used");
+            }
+            out_.town_code = road_town_code_;
+        }
+        const Component* road = out_.get(Level::road);
+        if (road && !road_known_ && options_.road_candidates && g_.size() > 0) {
+            out_.road_candidates = g_.road_candidates(road->text, pinyin::Romanizer::shared());
+        }
+        const std::string town = !out_.town_code.empty() ? out_.town_code : out_.value(Level::town);
+        std::string place;
+        if (road) place = road->text;
+        else if (has(Level::hamlet)) place = out_.value(Level::community) + "/" + out_.value(Level::hamlet);
+        else if (has(Level::compound)) place = "@" + out_.value(Level::compound);
+        else if (has(Level::community) && has(Level::number)) place = out_.value(Level::community);
+        if (place.empty()) return;
+        out_.key_road = town + "|" + place;
+        if (!has(Level::number)) {
+            // A compound without a door number still keys its buildings.
+            if (!road && has(Level::compound) && has(Level::building)) {
+                out_.key_building = out_.key_road + "|" + out_.value(Level::building);
+                if (has(Level::room)) out_.key_room = out_.key_building + "|" + out_.value(Level::unit) + "|" + out_.value(Level::room);
+            }
+            return;
+        }
+        out_.key_plate = out_.key_road + "|" + out_.value(Level::number) + (out_.suffix.empty() ? "" : "-" + out_.suffix);
+        if (!has(Level::building)) return;
+        out_.key_building = out_.key_plate + "|" + out_.value(Level::building);
+        if (!has(Level::room)) return;
+        out_.key_room = out_.key_building + "|" + out_.value(Level::unit) + "|" + out_.value(Level::room);
+    }
+};
+
+} // namespace
+
+AddressComponents parse(std::string_view text, const Gazetteer& gazetteer, const ParseOptions& options) {
+    Scanner scanner{text, gazetteer, options};
+    auto out = scanner.run();
+    std::stable_sort(out.components.begin(), out.components.end(),
+                     [](const Component& a, const Component& b) { return a.span.begin < b.span.begin; });
+    return out;
+}
+
+} // namespace diming::address
