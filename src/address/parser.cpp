@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <unordered_map>
 
 namespace diming::address {
 
@@ -59,6 +60,7 @@ constexpr std::array suffixes{
     Suffix{U"经济开发区", Kind::devzone, 1},   Suffix{U"高新技术产业开发区", Kind::devzone, 1},
     Suffix{U"自治区", Kind::province, 2},      Suffix{U"自治州", Kind::city_or_county, 2},
     Suffix{U"自治县", Kind::county, 2},        Suffix{U"开发区", Kind::devzone, 1},
+    Suffix{U"工业园区", Kind::devzone, 1},     Suffix{U"科技园区", Kind::devzone, 1},
     Suffix{U"工业区", Kind::devzone, 1},       Suffix{U"工业园", Kind::devzone, 1},
     Suffix{U"高新区", Kind::devzone, 1},       Suffix{U"居委会", Kind::community, 1},
     Suffix{U"村委会", Kind::community, 1},     Suffix{U"园区", Kind::devzone, 1},
@@ -93,16 +95,41 @@ constexpr std::array suffixes{
     Suffix{U"头", Kind::hamlet, 1},            Suffix{U"庄", Kind::hamlet, 1},
 };
 
+// The suffixes that start with each character, longest first (the grammar asks at every
+// character of an unknown name).
+const std::vector<const Suffix*>& suffixes_starting_with(char32_t c) {
+    static const auto index = [] {
+        std::unordered_map<char32_t, std::vector<const Suffix*>> m;
+        for (const auto& sfx : suffixes) m[sfx.text.front()].push_back(&sfx);
+        return m;
+    }();
+    static const std::vector<const Suffix*> none;
+    auto it = index.find(c);
+    return it == index.end() ? none : it->second;
+}
+
 // Characters after a short form (平湖, 当湖) that show it is the start of a longer name.
 bool continues_a_name(char32_t c) {
-    static constexpr std::u32string_view chars = U"路街道巷弄村镇乡区市县桥港浜埭园苑大小东西南北中新花公广山湖";
+    static constexpr std::u32string_view chars = U"路街道巷弄村镇乡区市县桥港浜埭园苑大小东西南北中新花公广湖";
     return chars.find(c) != std::u32string_view::npos;
+}
+
+// Words that locate or annotate rather than name (附近, 电话…): never a compound.
+bool is_noise(std::u32string_view text) {
+    static constexpr std::array<std::u32string_view, 16> words{U"附近", U"旁边", U"对面", U"隔壁", U"门口", U"楼下", U"交叉口", U"路口",
+                                                               U"东侧", U"西侧", U"南侧", U"北侧", U"电话", U"手机", U"联系", U"旁"};
+    for (auto w : words) {
+        if (text.starts_with(w)) return true;
+    }
+    return false;
 }
 
 bool is_digit(char32_t c) { return c >= U'0' && c <= U'9'; }
 bool is_letter(char32_t c) { return c >= U'A' && c <= U'Z'; }
 
 int admin_rank(Level l) { return static_cast<int>(l); }
+
+constexpr std::size_t max_number_digits = 6;
 
 std::size_t code_prefix(int division_level) {
     static constexpr std::size_t lengths[] = {0, 2, 4, 6, 9, 12};
@@ -225,6 +252,13 @@ private:
         const std::size_t b = i_;
         std::size_t j = tok->end;
         const auto unit = unit_at(j);
+        // No door, building, floor or room number runs to 7 digits: a phone number or a code.
+        if (tok->value.size() > max_number_digits) {
+            const std::size_t e = unit ? j + unit->word.size() : j;
+            leftover(b, e);
+            i_ = e;
+            return true;
+        }
 
         // 12之1号 / 12之一
         if (!unit && j < n_ && s_[j] == U'之' && !has(Level::number)) {
@@ -241,13 +275,18 @@ private:
             std::vector<std::string> chain{tok->value};
             while (j + 1 < n_ && s_[j] == U'-') {
                 auto next = read_number(j + 1);
-                if (!next || next->chinese) break;
+                if (!next || next->chinese || next->value.size() > max_number_digits) break;
                 chain.push_back(next->value);
                 j = next->end;
             }
             const auto trailing = unit_at(j);
             std::size_t e = j;
             if (trailing && (trailing->unit == Unit::door || trailing->unit == Unit::room)) e += trailing->word.size();
+            if (chain.size() < 2) {
+                leftover(b, j);
+                i_ = j;
+                return true;
+            }
             if (!has(Level::number) && !has(Level::building) && chain.size() == 2 &&
                 (has(Level::road) || has(Level::hamlet) || (trailing && trailing->unit == Unit::door))) {
                 door(b, e, chain[0], chain[1]);
@@ -332,6 +371,12 @@ private:
             if (has(Level::road) || has(Level::number) || admin_rank(e.level) <= admin_level_) return false;
             if (!admin_code_.empty() && !is_ancestor(admin_code_, e.code)) return false;
             if (e.via == Via::short_form && end < n_ && continues_a_name(s_[end])) return false;
+            // Another county's town by its short form (or by a name without 街道/镇/乡) only under
+            // a division already recognised.
+            if (e.level == Level::town && !e.local && admin_code_.empty() &&
+                (e.via == Via::short_form || !(e.canonical.ends_with("街道") || e.canonical.ends_with("镇") || e.canonical.ends_with("乡")))) {
+                return false;
+            }
             return true;
         }
         switch (e.level) {
@@ -368,6 +413,8 @@ private:
         } else if (entry.level == Level::road) {
             road_known_ = true;
             road_town_code_ = entry.town_code;
+        } else if (out_.town_code.empty()) {
+            out_.town_code = entry.town_code; // a known compound or natural village fixes the town
         }
         if (entry.via == Via::former_name) {
             out_.notes.push_back(std::string{to_string(entry.level)} + " " + entry.written + " is a former name of " + entry.canonical);
@@ -394,10 +441,11 @@ private:
     // compound when it stands before building numbers or after the road, otherwise leftover.
     void unknown(std::size_t b, std::size_t e) {
         if (b >= e) return;
-        const bool after_road = has(Level::road) || has(Level::number);
+        // Unknown text after the road, or ending an address after its divisions, names a place.
+        const bool after_road = has(Level::road) || has(Level::number) || (e == n_ && admin_level_ >= 0);
         const auto u = e < n_ ? (starts_number(e) ? unit_at(read_number(e) ? read_number(e)->end : e) : std::nullopt) : std::nullopt;
         const bool before_building = u && (u->unit == Unit::building || u->unit == Unit::unit);
-        if (!has(Level::compound) && (after_road || before_building) && e - b >= 2) {
+        if (!has(Level::compound) && (after_road || before_building) && e - b >= 2 && !is_noise(std::u32string_view{s_}.substr(b, e - b))) {
             add(Level::compound, b, e, to_utf8(std::u32string_view{s_}.substr(b, e - b)), "grammar");
         } else {
             leftover(b, e);
@@ -432,8 +480,26 @@ private:
         return false;
     }
 
+    // A division written again (浙江省杭州市…浙江省杭州市余杭区): the same one, or one above
+    // the deepest recognised so far.
+    std::optional<int> repeated_division_at(std::size_t pos) const {
+        if (admin_code_.empty()) return std::nullopt;
+        for (const auto& m : g_.matches_at(s_, pos)) {
+            for (const auto& e : *m.entries) {
+                if (e.level > Level::community || e.via == Via::short_form) continue;
+                if (e.code == admin_code_ || is_ancestor(e.code, admin_code_)) return m.length;
+            }
+        }
+        return std::nullopt;
+    }
+
     void cjk_run() {
         const std::size_t b = i_;
+        if (auto rep = repeated_division_at(b); rep && !has(Level::road)) {
+            leftover(b, b + static_cast<std::size_t>(*rep));
+            i_ = b + static_cast<std::size_t>(*rep);
+            return;
+        }
         if (auto k = known_at(b, false)) {
             take_known(b, b + static_cast<std::size_t>(k->first), *k->second);
             i_ = b + static_cast<std::size_t>(k->first);
@@ -448,10 +514,13 @@ private:
                     return;
                 }
             }
-            for (const auto& sfx : suffixes) {
+            for (const Suffix* p : suffixes_starting_with(s_[k])) {
+                const Suffix& sfx = *p;
                 if (!std::u32string_view{s_}.substr(k).starts_with(sfx.text)) continue;
                 if (static_cast<int>(k - b) < sfx.min_proper) continue;
                 std::size_t e = k + sfx.text.size();
+                // 园, 苑, 府 end a compound's name only before a number or at the end (梅园弄 is a lane).
+                if (sfx.kind == Kind::compound && sfx.text.size() == 1 && e < n_ && !starts_number(e)) continue;
                 // 三村村: the same generic twice belongs to the name.
                 if (std::u32string_view{s_}.substr(e).starts_with(sfx.text) && sfx.text.size() == 1) e += 1;
                 Level level;

@@ -1,6 +1,8 @@
 #pragma once
 // Each subcommand registers itself on the app; the handlers are thin shells over library calls.
 
+#include "address/gazetteer.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
@@ -13,6 +15,10 @@ void add_import_divisions(CLI::App& app);
 void add_demo(CLI::App& app);
 void add_sample(CLI::App& app);
 void add_parse(CLI::App& app);
+void add_eval_parse(CLI::App& app);
+
+// The parser's gazetteer: the registry's names with --db, else Pinghu's shipped divisions.
+address::Gazetteer load_gazetteer(const std::string& db_path);
 
 // Shared pieces.
 struct InitSummary {

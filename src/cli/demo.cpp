@@ -5,6 +5,7 @@
 
 #include "core/data_dir.hpp"
 #include "importers/divisions.hpp"
+#include "address/parser.hpp"
 #include "sample/sample.hpp"
 #include "store/audit_log.hpp"
 #include "store/database.hpp"
@@ -44,6 +45,13 @@ void run_demo(const std::filesystem::path& dir) {
     std::cout << "3. sample    " << s.civil_plates << " civil plates on " << s.roads << " roads and " << s.police_records
               << " police records with known variations -> " << sample_dir.string()
               << "/{civil.gpkg,police.csv,truth.csv,summary.json}\n";
+
+    const auto gazetteer = load_gazetteer(db_path.string());
+    std::cout << "4. parse     one door written three ways, one key:\n";
+    for (const char* text : {"浙江省平湖市当湖街道人民路十二号3栋2单元301室", "平湖当湖人民路12号3幢2-301", "當湖街道人民路１２號３號樓2單元3楼01室"}) {
+        const auto a = address::parse(text, gazetteer);
+        std::cout << "             " << text << "\n               -> " << a.key_room << '\n';
+    }
 
     std::cout << "\nSpatial tables (EPSG:4490, each with a spatial index):\n";
     auto geoms = db.prepare("SELECT f_table_name, f_geometry_column, geometry_type, srid, spatial_index_enabled "

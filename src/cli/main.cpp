@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
     diming::cli::add_import_divisions(app);
     diming::cli::add_sample(app);
     diming::cli::add_parse(app);
+    diming::cli::add_eval_parse(app);
     diming::cli::add_demo(app);
     try {
         app.parse(argc, argv);

@@ -26,6 +26,7 @@ address::Gazetteer load_gazetteer(const std::string& db_path) {
     auto ds = gdal::read_csv_table(table, {"code", "name"});
     for (const auto& row : ds.rows) g.add_division(row[ds.column("code")], row[ds.column("name")], true);
     g.add_national_divisions(data_dir() / "divisions" / "china_counties.csv");
+    g.add_national_divisions(data_dir() / "divisions" / "china_towns.csv");
     g.index_pinyin(pinyin::Romanizer::shared());
     return g;
 }

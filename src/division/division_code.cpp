@@ -34,10 +34,12 @@ std::optional<std::string> DivisionCode::why_invalid(std::string_view text) {
         return "'" + std::string{text} + "' is not a 12-digit division code (only digits are allowed)";
     }
     if (all_zero(text.substr(0, 2))) return "'" + std::string{text} + "' has province part 00";
-    // Once a segment is zero, every lower one must be zero as well.
+    // Once a segment is zero, every lower one must be zero as well, except the county part of
+    // a prefecture city with no counties (东莞 4419, 中山 4420: towns sit right under the city).
+    const bool city_without_counties = !all_zero(text.substr(2, 2)) && all_zero(text.substr(4, 2)) && !all_zero(text.substr(6, 3));
     bool zero_seen = false;
     for (auto [b, e] : segments) {
-        const bool zero = all_zero(text.substr(b, e - b));
+        const bool zero = all_zero(text.substr(b, e - b)) && !(city_without_counties && b == 4);
         if (zero_seen && !zero) {
             return "'" + std::string{text} + "' has a non-zero part below a zero part (digits " + std::to_string(b + 1) +
                    "-" + std::to_string(e) + ")";
@@ -62,7 +64,8 @@ std::optional<DivisionCode> DivisionCode::parent() const {
     const auto [b, e] = segments[static_cast<int>(level_) - 1];
     std::string p = code_;
     std::fill(p.begin() + static_cast<std::ptrdiff_t>(b), p.begin() + static_cast<std::ptrdiff_t>(e), '0');
-    return DivisionCode{std::move(p), static_cast<Level>(static_cast<int>(level_) - 1)};
+    return parse(p); // a town of a city without counties has the city as its parent
+
 }
 
 std::string kind_of(const DivisionCode& code, std::string_view name) {

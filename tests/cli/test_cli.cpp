@@ -6,13 +6,17 @@
 #include "store/migrations.hpp"
 #include "support/temp_dir.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
 using diming::testing::run_diming;
 using diming::testing::TempDir;
 
 TEST_CASE("diming --help lists the subcommands and each has its own --help") {
     const auto top = run_diming({"--help"});
     CHECK(top.exit_code == 0);
-    const char* subcommands[] = {"init", "import-divisions", "sample", "demo"};
+    const char* subcommands[] = {"init", "import-divisions", "sample", "parse", "eval-parse", "demo"};
     for (const char* sub : subcommands) {
         INFO(sub);
         CHECK_THAT(top.out, Catch::Contains(sub));
@@ -99,4 +103,46 @@ TEST_CASE("diming sample writes the four files and refuses bad options with exit
     const auto list = run_diming({"sample", "--list-variations"});
     CHECK(list.exit_code == 0);
     CHECK_THAT(list.out, Catch::Contains("former_name"));
+}
+
+TEST_CASE("diming parse prints components and keys, as JSON with --json") {
+    const auto r = run_diming({"parse", "--json", "平湖人民路12号3幢2-301"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["keys"]["room"] == "|人民路|12|3|2|301");
+    CHECK(j["components"][0]["level"] == "county");
+    CHECK(j["components"][0]["text"] == "平湖市");
+    CHECK(j["components"][0]["source"] == "平湖");
+    const auto text = run_diming({"parse", "当湖街道人民路十二号"});
+    CHECK_THAT(text.out, Catch::Contains("number: 12  (written 十二号)"));
+}
+
+TEST_CASE("diming parse --file streams lines, reports bad ones and keeps going") {
+    TempDir dir;
+    diming::testing::write_file(dir / "in.txt", "人民路12号\n\xff\xfe broken\n新华路5号\n");
+    const auto r = run_diming({"parse", "--json", "--file", (dir / "in.txt").string()});
+    CHECK(r.exit_code == 3);
+    std::istringstream lines{r.out};
+    std::string line;
+    std::vector<nlohmann::json> out;
+    while (std::getline(lines, line)) out.push_back(nlohmann::json::parse(line));
+    REQUIRE(out.size() == 3);
+    CHECK(out[0]["keys"]["plate"] == "|人民路|12");
+    CHECK(out[1]["input_error"].get<std::string>().find("UTF-8") != std::string::npos);
+    CHECK(out[1]["where"].get<std::string>().ends_with("in.txt:2"));
+    CHECK(out[2]["keys"]["plate"] == "|新华路|5");
+}
+
+TEST_CASE("diming eval-parse scores a CoNLL file") {
+    TempDir dir;
+    // Two tiny hand-labelled addresses (our own, not external data).
+    diming::testing::write_file(dir / "tiny.conll",
+        "平 B-district\n湖 I-district\n市 E-district\n人 B-road\n民 I-road\n路 E-road\n1 B-roadno\n2 I-roadno\n号 E-roadno\n\n"
+        "新 B-road\n华 I-road\n路 E-road\n5 B-roadno\n号 E-roadno\n3 B-houseno\n幢 E-houseno\n");
+    const auto r = run_diming({"eval-parse", (dir / "tiny.conll").string()});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("2 addresses"));
+    CHECK_THAT(r.out, Catch::Contains("micro (all)          6       6       6  100.0%  100.0%  100.0%"));
 }

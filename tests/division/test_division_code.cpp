@@ -13,6 +13,8 @@ TEST_CASE("a division code carries its level and parent") {
         {"330482001000", Level::town, "330482000000"},
         {"330482108223", Level::community, "330482108000"},
         {"110101001001", Level::community, "110101001000"},
+        {"441900003000", Level::town, "441900000000"}, // 东莞: towns right under the city
+        {"441900003001", Level::community, "441900003000"},
     };
     for (const auto& c : cases) {
         INFO(c.code);

@@ -1,0 +1,156 @@
+#include <catch2/catch.hpp>
+
+#include "address/gazetteer.hpp"
+#include "address/parser.hpp"
+#include "importers/divisions.hpp"
+#include "store/database.hpp"
+#include "store/migrations.hpp"
+#include "support/temp_dir.hpp"
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+using namespace diming;
+using namespace diming::address;
+
+namespace {
+
+// A real registry: Pinghu's divisions and a few named places with history and an alias.
+const Gazetteer& registry_gazetteer() {
+    static const Gazetteer g = [] {
+        testing::TempDir dir;
+        auto db = store::Database::open(dir / "r.sqlite", store::Access::create);
+        store::migrate(db);
+        import::import_divisions(db, testing::source_dir() / "data/divisions/330482.csv", "test");
+        db.exec(R"sql(
+            INSERT INTO place_names(id, name, category_code, division_code) VALUES
+              (1, '人民路', 'D-ROAD', '330482001000'),
+              (2, '新华路', 'D-ROAD', '330482001000'),
+              (3, '长安路', 'D-ROAD', '330482101000'),
+              (4, '阳光花园', 'D-COMPOUND', '330482001000'),
+              (5, '杨家浜', '222', '330482102221');
+            INSERT INTO place_name_history(place_name_id, former_name, new_name, decision_doc, decided_on, effective_on)
+              VALUES (2, '胜利路', '新华路', '平政地〔2015〕9号', '2015-03-01', '2015-04-01');
+            INSERT INTO place_name_aliases(place_name_id, alias) VALUES (1, '人民大街');
+        )sql");
+        return Gazetteer::from_database(db);
+    }();
+    return g;
+}
+
+struct Case {
+    int line;
+    std::string input;
+    std::vector<std::pair<std::string, std::string>> expect; // key, value; key ending in '~' = contains
+};
+
+std::vector<Case> load_cases() {
+    std::ifstream in{testing::source_dir() / "tests/address/cases.tsv"};
+    std::vector<Case> out;
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line)) {
+        ++n;
+        if (line.starts_with("#") || line.empty()) continue;
+        const auto tab = line.find('\t');
+        REQUIRE(tab != std::string::npos);
+        Case c{n, line.substr(0, tab), {}};
+        std::stringstream ss{line.substr(tab + 1)};
+        std::string tok;
+        while (ss >> tok) {
+            const auto tilde = tok.find('~'), eq = tok.find('=');
+            if (tilde != std::string::npos && (eq == std::string::npos || tilde < eq)) c.expect.emplace_back(tok.substr(0, tilde) + "~", tok.substr(tilde + 1));
+            else c.expect.emplace_back(tok.substr(0, eq), tok.substr(eq + 1));
+        }
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+std::string joined(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += s + " | ";
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("the parser's case table: components, keys and notes") {
+    const auto cases = load_cases();
+    REQUIRE(cases.size() >= 150);
+    const auto& g = registry_gazetteer();
+    for (const auto& c : cases) {
+        const auto a = parse(c.input, g);
+        std::map<std::string, std::string> got;
+        for (const auto& comp : a.components) got[to_string(comp.level)] = comp.text;
+        std::string described;
+        for (const auto& comp : a.components) described += std::string{to_string(comp.level)} + "=" + comp.text + " ";
+        INFO("cases.tsv:" << c.line << "  " << c.input << "\n  got: " << described << " suffix=" << a.suffix
+                          << " leftover=" << a.leftover << "\n  keys: " << a.key_road << " / " << a.key_plate << " / "
+                          << a.key_room << "\n  notes: " << joined(a.notes));
+        std::map<std::string, std::string> expected_components;
+        for (const auto& [k, v] : c.expect) {
+            if (k == "suffix") CHECK(a.suffix == v);
+            else if (k == "leftover") CHECK(a.leftover == v);
+            else if (k == "key_road") CHECK(a.key_road == v);
+            else if (k == "key_plate") CHECK(a.key_plate == v);
+            else if (k == "key_building") CHECK(a.key_building == v);
+            else if (k == "key_room") CHECK(a.key_room == v);
+            else if (k == "town_code") CHECK(a.town_code == v);
+            else if (k == "community_code") CHECK(a.community_code == v);
+            else if (k == "note~") {
+                std::string words = v;
+                std::replace(words.begin(), words.end(), '_', ' ');
+                CHECK_THAT(joined(a.notes), Catch::Contains(words));
+            }
+            else if (k == "candidate") {
+                bool found = false;
+                for (const auto& rc : a.road_candidates) found = found || rc.name == v;
+                CHECK(found);
+            } else {
+                expected_components[k] = v;
+            }
+        }
+        CHECK(got == expected_components);
+        if (std::none_of(c.expect.begin(), c.expect.end(), [](const auto& kv) { return kv.first == "suffix"; })) {
+            CHECK(a.suffix.empty());
+        }
+        if (std::none_of(c.expect.begin(), c.expect.end(), [](const auto& kv) { return kv.first == "leftover"; })) {
+            CHECK(a.leftover.empty());
+        }
+    }
+}
+
+TEST_CASE("spans point into the input, in code points, whatever normalisation did") {
+    const auto a = parse("平湖 當湖街道人民路１２號", registry_gazetteer());
+    REQUIRE(a.get(Level::town));
+    CHECK(a.get(Level::town)->span.begin == 3);
+    CHECK(a.get(Level::town)->span.end == 7);
+    CHECK(a.get(Level::town)->source == "當湖街道");
+    CHECK(a.get(Level::number)->source == "１２號");
+    CHECK(a.get(Level::number)->span.begin == 10);
+    CHECK(a.get(Level::number)->span.end == 13);
+    CHECK(a.normalized == "平湖当湖街道人民路12号");
+}
+
+TEST_CASE("invalid UTF-8 and oversized input are errors, never crashes") {
+    const auto& g = registry_gazetteer();
+    CHECK_THROWS_AS(parse("人民路\xff\xfe" "12号", g), address_error);
+    CHECK_THROWS_AS(parse("\xe4\xba", g), address_error);      // truncated sequence
+    CHECK_THROWS_AS(parse("\xed\xa0\x80", g), address_error);  // a surrogate
+    CHECK_THROWS_WITH(parse(std::string(5000, 'a'), g), Catch::Contains("limit"));
+    CHECK_NOTHROW(parse(std::string(1000, '-'), g));
+    CHECK_NOTHROW(parse(std::string("\0\0\0", 3), g));
+}
+
+TEST_CASE("the three spellings of one door share every key") {
+    const auto& g = registry_gazetteer();
+    const auto a = parse("浙江省平湖市当湖街道人民路十二号3栋2单元301室", g);
+    const auto b = parse("平湖人民路12号3幢2-301", g);
+    const auto c = parse("人民路１２号３号楼", g);
+    CHECK(a.key_room == b.key_room);
+    CHECK(a.key_building == c.key_building);
+    CHECK(a.key_plate == c.key_plate);
+    CHECK(a.key_road == "330482001000|人民路");
+}
