@@ -38,8 +38,10 @@ CREATE TABLE place_names (
     approval_authority TEXT,
     approval_doc       TEXT,   -- decision document number, e.g. 平政地〔2023〕12号
     approval_date      TEXT CHECK (approval_date IS NULL OR date(approval_date, '+0 days') IS approval_date),
+    -- registered: a standard name taken over from an earlier register (an import) whose
+    -- decision document is not on record.
     status             TEXT NOT NULL DEFAULT 'proposed'
-                       CHECK (status IN ('proposed','approved','rejected','retired')),
+                       CHECK (status IN ('proposed','approved','registered','rejected','retired')),
     registrar          TEXT,
     source_ref         TEXT,   -- the id it has in the dataset it was imported from, if any
     created_at         TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
@@ -49,6 +51,7 @@ CREATE TABLE place_names (
 CREATE INDEX place_names_name ON place_names(name);
 CREATE INDEX place_names_pinyin_key ON place_names(pinyin_key);
 CREATE INDEX place_names_division ON place_names(division_code);
+CREATE INDEX place_names_source_ref ON place_names(source_ref) WHERE source_ref IS NOT NULL;
 -- Lines for roads and bridges, points or polygons otherwise: one geometry column of any type.
 SELECT AddGeometryColumn('place_names', 'geom', 4490, 'GEOMETRY', 'XY');
 SELECT CreateSpatialIndex('place_names', 'geom');

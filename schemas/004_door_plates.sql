@@ -36,6 +36,7 @@ CREATE INDEX door_plates_place ON door_plates(place_name_id, number);
 CREATE INDEX door_plates_community ON door_plates(community_code);
 CREATE INDEX door_plates_address ON door_plates(standard_address);
 CREATE INDEX door_plates_parent ON door_plates(parent_id);
+CREATE INDEX door_plates_source_ref ON door_plates(source_ref) WHERE source_ref IS NOT NULL;
 SELECT AddGeometryColumn('door_plates', 'geom', 4490, 'POINT', 'XY', 1);
 SELECT CreateSpatialIndex('door_plates', 'geom');
 

@@ -232,7 +232,7 @@ Gazetteer Gazetteer::from_database(const store::Database& db) {
     while (divisions.step()) g.add_division(divisions.column_text(0), divisions.column_text(1), true);
     auto places = db.prepare(
         "SELECT p.id, p.name, p.division_code, c.geometry_kind, c.code FROM place_names p "
-        "JOIN place_name_categories c ON c.code = p.category_code WHERE p.status IN ('proposed','approved')");
+        "JOIN place_name_categories c ON c.code = p.category_code WHERE p.status IN ('proposed','approved','registered')");
     while (places.step()) {
         const std::string kind = places.column_text(3), category = places.column_text(4);
         const Level level = category == "222" ? Level::hamlet : kind == "line" ? Level::road : Level::compound;

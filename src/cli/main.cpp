@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "diming 0.1.0");
     diming::cli::add_init(app);
     diming::cli::add_import_divisions(app);
+    diming::cli::add_import(app);
     diming::cli::add_sample(app);
     diming::cli::add_parse(app);
     diming::cli::add_eval_parse(app);

@@ -1,5 +1,6 @@
 #include "sample/sample.hpp"
 
+#include "core/csv_writer.hpp"
 #include "core/data_dir.hpp"
 #include "core/encoding.hpp"
 #include "core/gdal.hpp"
@@ -83,42 +84,6 @@ public:
 private:
     OGRLayerH layer_ = nullptr;
     gdal::Feature feature_;
-};
-
-// A CSV file written row by row, RFC 4180 quoting, optionally transcoded from UTF-8.
-class CsvWriter {
-public:
-    CsvWriter(const std::filesystem::path& path, std::optional<text::Charset> charset)
-        : out_{path, std::ios::binary}, charset_{std::move(charset)}, path_{path} {
-        if (!out_) throw input_error{path.string() + ": cannot write"};
-    }
-    void row(const std::vector<std::string>& fields) {
-        line_.clear();
-        for (std::size_t i = 0; i < fields.size(); ++i) {
-            if (i) line_ += ',';
-            const std::string& v = fields[i];
-            if (v.find_first_of(",\"\r\n") != std::string::npos) {
-                line_ += '"';
-                for (char c : v) { if (c == '"') line_ += '"'; line_ += c; }
-                line_ += '"';
-            } else {
-                line_ += v;
-            }
-        }
-        line_ += "\r\n";
-        if (charset_) out_ << charset_->from_utf8(line_);
-        else out_ << line_;
-    }
-    void close() {
-        out_.close();
-        if (!out_) throw input_error{path_.string() + ": write failed (disk full?)"};
-    }
-
-private:
-    std::ofstream out_;
-    std::optional<text::Charset> charset_;
-    std::filesystem::path path_;
-    std::string line_;
 };
 
 std::string serial(const char* prefix, std::int64_t n, int width) {

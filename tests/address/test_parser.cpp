@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 using namespace diming;
 using namespace diming::address;
@@ -153,4 +154,26 @@ TEST_CASE("the three spellings of one door share every key") {
     CHECK(a.key_building == c.key_building);
     CHECK(a.key_plate == c.key_plate);
     CHECK(a.key_road == "330482001000|人民路");
+}
+
+TEST_CASE("one gazetteer serves several parsing threads with the same results") {
+    const auto& g = registry_gazetteer();
+    const std::vector<std::string> inputs{"浙江省平湖市当湖街道人民路十二号3栋2单元301室", "胜利路5号", "星光村杨家浜12号",
+                                          "仁民路12号", "當湖街道人民路１２號"};
+    std::vector<std::string> expected;
+    for (const auto& in : inputs) expected.push_back(parse(in, g).key_plate + "#" + std::to_string(parse(in, g).road_candidates.size()));
+    std::vector<int> mismatches(4, 0);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            for (int round = 0; round < 500; ++round) {
+                for (std::size_t i = 0; i < inputs.size(); ++i) {
+                    const auto a = parse(inputs[i], g);
+                    if (a.key_plate + "#" + std::to_string(a.road_candidates.size()) != expected[i]) ++mismatches[t];
+                }
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    for (int m : mismatches) CHECK(m == 0);
 }
