@@ -210,13 +210,27 @@ private:
         if (!std::filesystem::exists(req_.dataset)) throw import_error{file + ": no such file"};
         const auto ext = req_.dataset.extension().string();
         std::vector<std::string> open_options;
+        const bool shapefile = ext == ".shp" || ext == ".dbf";
         if (ext == ".csv" || ext == ".CSV" || ext == ".txt" || ext == ".tsv") {
             open_options = {"AUTODETECT_TYPE=NO", "EMPTY_STRING_AS_NULL=NO"}; // every field a string, as written
-        } else if (ext == ".shp" || ext == ".dbf") {
+        } else if (shapefile) {
             // The Shapefile driver recodes to UTF-8 itself: from the .cpg, or from the profile.
             const auto cpg = std::filesystem::path{req_.dataset}.replace_extension(".cpg");
             if (!std::filesystem::exists(cpg) && req_.profile.encoding != "UTF-8") open_options = {"ENCODING=" + req_.profile.encoding};
         }
+        // Spreadsheets: the first row names the columns and every cell is a string. GDAL 3.6 takes
+        // these as configuration, read when the sheet is loaded (below, on this thread).
+        struct SpreadsheetConfig {
+            SpreadsheetConfig() {
+                for (const char* k : {"OGR_XLSX_HEADERS", "OGR_ODS_HEADERS"}) CPLSetThreadLocalConfigOption(k, "FORCE");
+                for (const char* k : {"OGR_XLSX_FIELD_TYPES", "OGR_ODS_FIELD_TYPES"}) CPLSetThreadLocalConfigOption(k, "STRING");
+            }
+            ~SpreadsheetConfig() {
+                for (const char* k : {"OGR_XLSX_HEADERS", "OGR_ODS_HEADERS", "OGR_XLSX_FIELD_TYPES", "OGR_ODS_FIELD_TYPES"}) {
+                    CPLSetThreadLocalConfigOption(k, nullptr);
+                }
+            }
+        } spreadsheet_config;
         ds_ = gdal::open_vector(req_.dataset, open_options);
         if (req_.profile.layers.size() > 1 && !req_.layer.empty()) {
             throw import_error{"--layer applies to a one-layer profile; this profile names its layers"};
@@ -239,9 +253,9 @@ private:
             l.name = OGR_L_GetName(l.layer);
             OGRFeatureDefnH defn = OGR_L_GetLayerDefn(l.layer);
             for (int i = 0; i < OGR_FD_GetFieldCount(defn); ++i) l.columns.emplace_back(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
-            // Strings: UTF-8 from GDAL where the driver recodes, else the profile's encoding.
-            const bool utf8 = OGR_L_TestCapability(l.layer, OLCStringsAsUTF8) || req_.profile.encoding == "UTF-8" ||
-                              req_.profile.encoding == "utf-8";
+            // Strings: the Shapefile driver recodes to UTF-8 itself (.cpg or ENCODING); every other
+            // driver hands over the file's bytes, in the profile's encoding.
+            const bool utf8 = shapefile || req_.profile.encoding == "UTF-8" || req_.profile.encoding == "utf-8";
             if (!utf8) {
                 l.charset.emplace(req_.profile.encoding);
                 for (auto& c : l.columns) {
@@ -269,7 +283,9 @@ private:
             if (!missing.empty()) {
                 std::string s;
                 for (const auto& c : missing) s += (s.empty() ? "" : ", ") + c;
-                throw import_error{file + ": layer " + l.name + " has no column(s) " + s + " that the profile maps"};
+                const bool garbled = std::any_of(l.columns.begin(), l.columns.end(), [](const std::string& c) { return !text::is_valid_utf8(c); });
+                throw import_error{file + ": layer " + l.name + " has no column(s) " + s + " that the profile maps" +
+                                   (garbled ? std::string{" (its column names are not valid UTF-8: is the file GBK? set the profile's encoding)"} : "")};
             }
             if (m.x_column.empty() && wkbFlatten(OGR_L_GetGeomType(l.layer)) == wkbNone && m.target != Target::place_names) {
                 throw import_error{file + ": layer " + l.name + " has no geometry; give the profile's x and y columns"};

@@ -5,6 +5,7 @@
 
 #include "core/data_dir.hpp"
 #include "importers/divisions.hpp"
+#include "importers/import.hpp"
 #include "address/parser.hpp"
 #include "sample/sample.hpp"
 #include "store/audit_log.hpp"
@@ -12,6 +13,7 @@
 #include "store/migrations.hpp"
 
 #include <iostream>
+#include <tuple>
 
 namespace diming::cli {
 
@@ -46,8 +48,33 @@ void run_demo(const std::filesystem::path& dir) {
               << " police records with known variations -> " << sample_dir.string()
               << "/{civil.gpkg,police.csv,truth.csv,summary.json}\n";
 
+    const auto profiles = data_dir().parent_path() / "importers" / "profiles";
+    for (const auto& [file, kind, profile] : {std::tuple{"civil.gpkg", import::SourceKind::civil, "civil-registry.json"},
+                                              std::tuple{"police.csv", import::SourceKind::police, "police-yibiaosanshi.json"}}) {
+        import::ImportRequest req;
+        req.dataset = sample_dir / file;
+        req.source = kind;
+        req.profile = import::load_profile(profiles / profile);
+        req.rejects = dir / (std::string{file} + ".rejects.csv");
+        req.actor = store::cli_actor();
+        const auto r = import::import_dataset(db, req);
+        std::cout << (kind == import::SourceKind::civil ? "4. import    " : "            ") << file << " -> dataset " << r.dataset_id
+                  << ": " << r.rows_imported << " imported";
+        for (const auto& [target, n] : r.imported_by_target) std::cout << ", " << target << " " << n;
+        if (r.rows_rejected) {
+            std::cout << "; " << r.rows_rejected << " rejected (";
+            bool first = true;
+            for (const auto& [reason, n] : r.rejected_by_reason) {
+                std::cout << (first ? "" : ", ") << reason << " " << n;
+                first = false;
+            }
+            std::cout << ") -> " << r.rejects_file.string();
+        }
+        std::cout << '\n';
+    }
+
     const auto gazetteer = load_gazetteer(db_path.string());
-    std::cout << "4. parse     one door written three ways, one key:\n";
+    std::cout << "5. parse     one door written three ways, one key:\n";
     for (const char* text : {"浙江省平湖市当湖街道人民路十二号3栋2单元301室", "平湖当湖人民路12号3幢2-301", "當湖街道人民路１２號３號樓2單元3楼01室"}) {
         const auto a = address::parse(text, gazetteer);
         std::cout << "             " << text << "\n               -> " << a.key_room << '\n';

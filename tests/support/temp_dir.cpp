@@ -64,3 +64,27 @@ CommandResult run_diming(const std::vector<std::string>& args) {
 }
 
 } // namespace diming::testing
+
+namespace diming::testing {
+
+int start_diming(const std::vector<std::string>& args) {
+    const pid_t pid = fork();
+    if (pid < 0) throw std::runtime_error{"fork failed"};
+    if (pid == 0) {
+        const int devnull = open("/dev/null", O_RDWR);
+        dup2(devnull, 0);
+        dup2(devnull, 1);
+        dup2(devnull, 2);
+        std::vector<char*> argv;
+        std::string binary = DIMING_BINARY;
+        argv.push_back(binary.data());
+        std::vector<std::string> copy = args;
+        for (auto& a : copy) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        execv(binary.c_str(), argv.data());
+        _exit(127);
+    }
+    return pid;
+}
+
+} // namespace diming::testing

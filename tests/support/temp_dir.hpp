@@ -30,6 +30,9 @@ struct CommandResult {
 // Runs the built `diming` with these arguments (no shell involved).
 CommandResult run_diming(const std::vector<std::string>& args);
 
+// Starts the built `diming` without waiting (output discarded); returns its pid.
+int start_diming(const std::vector<std::string>& args);
+
 // The source tree, for shipped data files.
 std::filesystem::path source_dir();
 
