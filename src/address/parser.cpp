@@ -369,7 +369,12 @@ private:
     bool acceptable(const GazetteerEntry& e, std::size_t end) const {
         if (e.level <= Level::community) {
             if (has(Level::road) || has(Level::number) || admin_rank(e.level) <= admin_level_) return false;
-            if (!admin_code_.empty() && !is_ancestor(admin_code_, e.code)) return false;
+            // A registered community or village named under the wrong town is still itself: the
+            // name is more specific than the town (the note in take_known says so).
+            if (!admin_code_.empty() && !is_ancestor(admin_code_, e.code) &&
+                !(e.local && e.level == Level::community && e.via == Via::standard && admin_level_ == admin_rank(Level::town))) {
+                return false;
+            }
             if (e.via == Via::short_form && end < n_ && continues_a_name(s_[end])) return false;
             // Another county's town by its short form (or by a name without 街道/镇/乡) only under
             // a division already recognised.
@@ -408,7 +413,10 @@ private:
             if (entry.level == Level::town) out_.town_code = entry.code;
             if (entry.level == Level::community) {
                 out_.community_code = entry.code;
-                if (out_.town_code.empty()) out_.town_code = entry.town_code;
+                if (!out_.town_code.empty() && out_.town_code != entry.town_code) {
+                    out_.notes.push_back("town written (" + out_.value(Level::town) + ") is not " + entry.canonical + "'s town; its own town is used");
+                }
+                out_.town_code = entry.town_code;
             }
         } else if (entry.level == Level::road) {
             road_known_ = true;
@@ -529,7 +537,24 @@ private:
                     i_ = e;
                     return;
                 }
-                if (!grammar_accepts(sfx.kind, b, e, level)) continue;
+                Kind kind = sfx.kind;
+                if (kind == Kind::road) {
+                    // A generic inside a road's name (三巷西路): the road runs to the last generic
+                    // before the number.
+                    std::size_t run_end = e;
+                    while (run_end < n_ && !starts_number(run_end) && !known_at(run_end, true)) ++run_end;
+                    for (std::size_t end = run_end; end > e; --end) {
+                        const auto tail = std::u32string_view{s_}.substr(b, end - b);
+                        if (tail.ends_with(U"路") || tail.ends_with(U"街") || tail.ends_with(U"巷") || tail.ends_with(U"弄") || tail.ends_with(U"道")) {
+                            e = end;
+                            break;
+                        }
+                    }
+                    // After a village, an unknown 某家弄 before a number is a natural village.
+                    const Component* village = out_.get(Level::community);
+                    if (village && village->text.ends_with("村") && s_[e - 1] == U'弄' && e < n_ && starts_number(e)) kind = Kind::hamlet;
+                }
+                if (!grammar_accepts(kind, b, e, level)) continue;
                 const std::string text = to_utf8(std::u32string_view{s_}.substr(b, e - b));
                 add(level, b, e, text, "grammar");
                 if (level == Level::town && out_.town_code.empty()) road_written_town_ = text;

@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "store/database.hpp"
+#include "match/match_run.hpp"
 #include "store/migrations.hpp"
 
 #include <iostream>
@@ -21,6 +22,9 @@ int report(const std::exception_ptr& ep) {
     } catch (const diming::store::database_error& e) {
         std::cerr << "diming: " << e.what() << '\n';
         return 4;
+    } catch (const diming::match::match_error& e) {
+        std::cerr << "diming: " << e.what() << '\n';
+        return 3;
     } catch (const diming::input_error& e) {
         std::cerr << "diming: " << e.what() << '\n';
         return 3;
@@ -42,6 +46,7 @@ int main(int argc, char** argv) {
     diming::cli::add_init(app);
     diming::cli::add_import_divisions(app);
     diming::cli::add_import(app);
+    diming::cli::add_match(app);
     diming::cli::add_sample(app);
     diming::cli::add_parse(app);
     diming::cli::add_eval_parse(app);

@@ -1,0 +1,430 @@
+#include "match/match_run.hpp"
+
+#include "address/normalize.hpp"
+#include "core/proj.hpp"
+#include "pinyin/romanizer.hpp"
+#include "store/audit_log.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace diming::match {
+
+bool is_textual(const std::string& level) {
+    return level == "exact" || level == "room" || level == "building" || level == "plate" || level == "fuzzy";
+}
+
+namespace {
+
+enum KeyLevel { road = 0, plate = 1, building = 2, room = 3 };
+
+struct Record {
+    std::int64_t id = 0;
+    std::string raw;                 // the address text as imported
+    std::array<std::string, 4> keys; // road, plate, building, room
+    bool has_point = false;
+    double x = 0, y = 0;             // metres, EPSG:4549
+    bool has_notes = false;
+    std::string components;          // JSON (police only, read for notes)
+};
+
+// "town|place|number|building|unit|room" -> its parts.
+std::vector<std::string> split_key(const std::string& key) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (true) {
+        const auto bar = key.find('|', start);
+        parts.push_back(key.substr(start, bar - start));
+        if (bar == std::string::npos) break;
+        start = bar + 1;
+    }
+    return parts;
+}
+
+int edit_distance(const std::u32string& a, const std::u32string& b) {
+    std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int>(j);
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = static_cast<int>(i);
+        for (std::size_t j = 1; j <= b.size(); ++j) cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+std::string finest_key(const Record& r) {
+    for (int k = room; k >= road; --k) {
+        if (!r.keys[static_cast<std::size_t>(k)].empty()) return r.keys[static_cast<std::size_t>(k)];
+    }
+    return {};
+}
+
+struct Result {
+    std::int64_t police_id = 0;
+    std::optional<std::int64_t> civil_id;
+    std::optional<int> civil_index;
+    std::string level = "unmatched";
+    double score = 0;
+    std::optional<double> distance;
+    int ties = 0;
+    std::string reason;
+};
+
+std::vector<Record> load(store::Database& db, std::int64_t dataset, bool police, const proj::Transformation& to_metres) {
+    std::vector<Record> out;
+    auto st = db.prepare("SELECT id, raw_address, key_road, key_plate, key_building, key_room, X(geom), Y(geom), components "
+                         "FROM source_addresses WHERE dataset_id = ?1 ORDER BY id");
+    st.bind(1, dataset);
+    while (st.step()) {
+        Record r;
+        r.id = st.column_int(0);
+        r.raw = st.column_text(1);
+        for (int k = 0; k < 4; ++k) r.keys[static_cast<std::size_t>(k)] = st.column_text(2 + k);
+        if (!st.is_null(6)) {
+            try {
+                const auto m = to_metres.forward({st.column_double(6), st.column_double(7)});
+                r.x = m.x;
+                r.y = m.y;
+                r.has_point = true;
+            } catch (const diming::error&) {
+            }
+        }
+        if (police) {
+            r.components = st.column_text(8);
+            r.has_notes = r.components.find("\"notes\"") != std::string::npos;
+        }
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+class Matcher {
+public:
+    // formers: current road name -> its former names (the place-name history).
+    Matcher(const std::vector<Record>& civil, double distance, const std::unordered_map<std::string, std::vector<std::string>>& formers)
+        : civil_{civil}, distance_{distance}, cell_{std::max(distance, 1.0)} {
+        const auto& romanizer = pinyin::Romanizer::shared();
+        for (int i = 0; i < static_cast<int>(civil.size()); ++i) {
+            const auto& c = civil[static_cast<std::size_t>(i)];
+            // A plate answers for its own level only: a door plate for plate keys, a building plate
+            // for building keys, a flat for room keys (every record also has the coarser keys).
+            for (int k = room; k >= plate; --k) {
+                if (!c.keys[static_cast<std::size_t>(k)].empty()) {
+                    by_key_[k][c.keys[static_cast<std::size_t>(k)]].push_back(i);
+                    break;
+                }
+            }
+            if (!c.keys[road].empty()) by_key_[road][c.keys[road]].push_back(i);
+            if (c.has_point) grid_[cell_of(c.x, c.y)].push_back(i);
+            if (!c.keys[road].empty() && places_.insert(c.keys[road]).second) {
+                const auto parts = split_key(c.keys[road]);
+                const std::string& place = parts.size() > 1 ? parts[1] : parts[0];
+                std::vector<std::string> names{place};
+                // A typo in a former name is still a typo of that road's name.
+                if (auto f = formers.find(place); f != formers.end()) names.insert(names.end(), f->second.begin(), f->second.end());
+                for (const auto& name : names) {
+                    by_pinyin_[romanizer.key(name)].push_back(c.keys[road]);
+                    const auto u = address::to_u32(name);
+                    for (std::size_t d = 0; d <= u.size(); ++d) {
+                        const auto variant = d == u.size() ? u : u.substr(0, d) + u.substr(d + 1);
+                        by_deletion_[variant].push_back(c.keys[road]);
+                    }
+                    spelled_[c.keys[road]].push_back(address::to_u32(name));
+                }
+            }
+        }
+    }
+
+    Result match(const Record& p) const {
+        Result r;
+        r.police_id = p.id;
+        static constexpr const char* names[] = {"road", "plate", "building", "room"};
+        // 1. The canonical keys, finest first.
+        for (int k = room; k >= plate; --k) {
+            const auto& key = p.keys[static_cast<std::size_t>(k)];
+            if (key.empty()) continue;
+            auto it = by_key_[k].find(key);
+            if (it == by_key_[k].end()) continue;
+            choose(p, it->second, r);
+            const auto& c = civil_[static_cast<std::size_t>(*r.civil_index)];
+            r.level = c.raw == p.raw ? "exact" : names[k];
+            r.score = r.level == "exact" ? 1.0 : k == room ? 0.98 : k == building ? 0.96 : 0.94;
+            r.reason = agreement(p.keys[static_cast<std::size_t>(k)], k);
+            finish_reason(p, r);
+            return r;
+        }
+        // 2. Fuzzy: a road (or natural village) the civil side does not have, read as one that
+        // sounds the same or is one edit away. A registered road is never read as another.
+        if (!p.keys[road].empty() && !places_.contains(p.keys[road])) {
+            const auto parts = split_key(p.keys[road]);
+            const std::string& place = parts.size() > 1 ? parts[1] : parts[0];
+            for (const auto& [candidate, score, why] : fuzzy_places(p.keys[road], place)) {
+                for (int k = room; k >= plate; --k) {
+                    const auto& key = p.keys[static_cast<std::size_t>(k)];
+                    if (key.empty()) continue;
+                    const std::string swapped = candidate + key.substr(p.keys[road].size());
+                    auto it = by_key_[k].find(swapped);
+                    if (it == by_key_[k].end()) continue;
+                    choose(p, it->second, r);
+                    r.level = "fuzzy";
+                    r.score = score;
+                    const auto cparts = split_key(candidate);
+                    r.reason = place + " read as " + (cparts.size() > 1 ? cparts[1] : cparts[0]) + " (" + why + "); " +
+                               agreement(swapped, k);
+                    finish_reason(p, r);
+                    return r;
+                }
+            }
+        }
+        // 3. The road is known but not this number: the nearest plate on it, not a match.
+        if (auto it = by_key_[road].find(p.keys[road]); !p.keys[road].empty() && it != by_key_[road].end()) {
+            choose(p, it->second, r);
+            r.level = "road";
+            r.score = 0.5;
+            const auto parts = split_key(finest_key(p));
+            r.reason = "road " + (parts.size() > 1 ? parts[1] : std::string{}) + " is registered but not number " +
+                       (parts.size() > 2 ? parts[2] : std::string{"(none)"});
+            r.ties = 0;
+            finish_reason(p, r);
+            return r;
+        }
+        // 4. Nothing textual: the nearest civil plate within the distance.
+        if (p.has_point) {
+            if (auto nearest = nearest_within(p.x, p.y)) {
+                r.civil_index = nearest->first;
+                r.civil_id = civil_[static_cast<std::size_t>(nearest->first)].id;
+                r.distance = nearest->second;
+                r.level = "spatial";
+                r.score = 0.3 * (1.0 - nearest->second / distance_);
+                r.reason = "no text agrees; nearest civil plate " + civil_[static_cast<std::size_t>(nearest->first)].raw;
+                finish_reason(p, r);
+                return r;
+            }
+        }
+        r.reason = p.keys[road].empty() ? "no road or village recognised in the address" : "road " + split_key(p.keys[road]).back() + " is not registered and no plate is near";
+        return r;
+    }
+
+private:
+    const std::vector<Record>& civil_;
+    double distance_, cell_;
+    std::array<std::unordered_map<std::string, std::vector<int>>, 4> by_key_;
+    std::unordered_map<std::int64_t, std::vector<int>> grid_;
+    std::unordered_set<std::string> places_;
+    std::unordered_map<std::string, std::vector<std::string>> by_pinyin_;
+    std::unordered_map<std::u32string, std::vector<std::string>> by_deletion_;
+    std::unordered_map<std::string, std::vector<std::u32string>> spelled_; // key_road -> its names, current and former
+
+    std::int64_t cell_of(double x, double y) const {
+        const auto cx = static_cast<std::int64_t>(std::floor(x / cell_)), cy = static_cast<std::int64_t>(std::floor(y / cell_));
+        return (cx << 32) ^ (cy & 0xffffffff);
+    }
+
+    static double dist(const Record& a, const Record& b) { return std::hypot(a.x - b.x, a.y - b.y); }
+
+    // The candidate nearest to p (ties: equal keys, reported), its distance.
+    void choose(const Record& p, const std::vector<int>& candidates, Result& r) const {
+        int best = candidates.front();
+        double best_d = std::numeric_limits<double>::max();
+        for (int c : candidates) {
+            const auto& rec = civil_[static_cast<std::size_t>(c)];
+            const double d = p.has_point && rec.has_point ? dist(p, rec) : std::numeric_limits<double>::max() / 2;
+            if (d < best_d) {
+                best_d = d;
+                best = c;
+            }
+        }
+        r.civil_index = best;
+        r.civil_id = civil_[static_cast<std::size_t>(best)].id;
+        r.ties = static_cast<int>(candidates.size()) - 1;
+        if (p.has_point && civil_[static_cast<std::size_t>(best)].has_point) r.distance = best_d;
+    }
+
+    std::optional<std::pair<int, double>> nearest_within(double x, double y) const {
+        std::optional<std::pair<int, double>> best;
+        const auto cx = static_cast<std::int64_t>(std::floor(x / cell_)), cy = static_cast<std::int64_t>(std::floor(y / cell_));
+        for (std::int64_t dx = -1; dx <= 1; ++dx) {
+            for (std::int64_t dy = -1; dy <= 1; ++dy) {
+                auto it = grid_.find(((cx + dx) << 32) ^ ((cy + dy) & 0xffffffff));
+                if (it == grid_.end()) continue;
+                for (int c : it->second) {
+                    const auto& rec = civil_[static_cast<std::size_t>(c)];
+                    const double d = std::hypot(rec.x - x, rec.y - y);
+                    if (d <= distance_ && (!best || d < best->second)) best = std::make_pair(c, d);
+                }
+            }
+        }
+        return best;
+    }
+
+    struct FuzzyPlace {
+        std::string key_road;
+        double score;
+        std::string why;
+    };
+
+    std::vector<FuzzyPlace> fuzzy_places(const std::string& key_road, const std::string& place) const {
+        std::vector<FuzzyPlace> out;
+        std::unordered_set<std::string> seen{key_road};
+        const std::string py = pinyin::Romanizer::shared().key(place);
+        const auto u = address::to_u32(place);
+        auto same_generic = [&](const std::string& k, auto&& accept) {
+            for (const auto& cu : spelled_.at(k)) {
+                if (!cu.empty() && !u.empty() && cu.back() == u.back() && accept(cu)) return true;
+            }
+            return false;
+        };
+        if (auto it = by_pinyin_.find(py); it != by_pinyin_.end() && !py.empty()) {
+            for (const auto& k : it->second) {
+                if (!same_generic(k, [&](const std::u32string& cu) { return pinyin::Romanizer::shared().key(address::to_utf8(cu)) == py; })) continue;
+                if (seen.insert(k).second) out.push_back({k, 0.9, "same pinyin " + py});
+            }
+        }
+        for (std::size_t d = 0; d <= u.size(); ++d) {
+            const auto variant = d == u.size() ? u : u.substr(0, d) + u.substr(d + 1);
+            auto it = by_deletion_.find(variant);
+            if (it == by_deletion_.end()) continue;
+            for (const auto& k : it->second) {
+                // One edit in the proper part: the generic (路, 街, 弄, 浜…) must agree.
+                if (!same_generic(k, [&](const std::u32string& cu) { return edit_distance(u, cu) == 1; })) continue;
+                if (seen.insert(k).second) out.push_back({k, 0.8, "one character differs"});
+            }
+        }
+        // Prefer a candidate in the record's own town.
+        const auto town = split_key(key_road).front();
+        std::stable_sort(out.begin(), out.end(), [&](const FuzzyPlace& a, const FuzzyPlace& b) {
+            const bool at = split_key(a.key_road).front() == town, bt = split_key(b.key_road).front() == town;
+            return at != bt ? at : a.score > b.score;
+        });
+        return out;
+    }
+
+    static std::string agreement(const std::string& key, int level) {
+        const auto parts = split_key(key);
+        static constexpr const char* labels[] = {"", "", "number", "building", "unit", "room"};
+        std::string s = (parts.size() > 1 && parts[1].find('/') != std::string::npos ? "village/hamlet " : "road ") + (parts.size() > 1 ? parts[1] : "");
+        for (std::size_t i = 2; i < parts.size(); ++i) {
+            if (!parts[i].empty()) s += ", " + std::string{labels[i]} + " " + parts[i];
+        }
+        static constexpr const char* level_names[] = {"road", "plate", "building", "room"};
+        return s + " agree (" + level_names[level] + " key)";
+    }
+
+    void finish_reason(const Record& p, Result& r) const {
+        if (p.has_notes) {
+            try {
+                const auto j = nlohmann::json::parse(p.components);
+                for (const auto& n : j.at("notes")) r.reason += "; " + n.get<std::string>();
+            } catch (const std::exception&) {
+            }
+        }
+        if (r.ties > 0) r.reason += "; " + std::to_string(r.ties + 1) + " civil records share the key, the nearest taken";
+        if (r.distance) {
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "; %.0f m apart (%s %.0f m)", *r.distance, *r.distance <= distance_ ? "within" : "beyond", distance_);
+            r.reason += buf;
+        } else if (r.civil_id) {
+            r.reason += "; no point to compare";
+        }
+    }
+};
+
+} // namespace
+
+MatchSummary run_match(store::Database& db, const MatchOptions& o) {
+    const auto started = std::chrono::steady_clock::now();
+    if (!(o.distance_m > 0)) throw match_error{"--distance must be a positive number of metres"};
+    if (o.threads < 1 || o.threads > 64) throw match_error{"--threads must be between 1 and 64"};
+    for (const auto& [id, kind] : {std::pair{o.police_dataset, "police"}, std::pair{o.civil_dataset, "civil"}}) {
+        auto st = db.prepare("SELECT source_kind, status FROM datasets WHERE id = ?1");
+        st.bind(1, id);
+        if (!st.step()) throw match_error{"dataset " + std::to_string(id) + " does not exist (diming import lists the ids)"};
+        if (st.column_text(0) != kind) throw match_error{"dataset " + std::to_string(id) + " is a " + st.column_text(0) + " dataset, not " + kind};
+        if (st.column_text(1) != "active") throw match_error{"dataset " + std::to_string(id) + " was replaced by a later import"};
+    }
+    const proj::Transformation to_metres{"EPSG:4490", "EPSG:4549"};
+    const auto police = load(db, o.police_dataset, true, to_metres);
+    const auto civil = load(db, o.civil_dataset, false, to_metres);
+    (void)pinyin::Romanizer::shared(); // built once, before the threads share it
+    std::unordered_map<std::string, std::vector<std::string>> formers;
+    auto history = db.prepare("SELECT p.name, h.former_name FROM place_name_history h JOIN place_names p ON p.id = h.place_name_id");
+    while (history.step()) formers[history.column_text(0)].push_back(history.column_text(1));
+    const Matcher matcher{civil, o.distance_m, formers};
+
+    std::vector<Result> results(police.size());
+    std::vector<std::thread> workers;
+    const std::size_t n = police.size();
+    const int threads = std::min<int>(o.threads, static_cast<int>(std::max<std::size_t>(1, n / 1000 + 1)));
+    for (int t = 0; t < threads; ++t) {
+        workers.emplace_back([&, t] {
+            for (std::size_t i = static_cast<std::size_t>(t); i < n; i += static_cast<std::size_t>(threads)) results[i] = matcher.match(police[i]);
+        });
+    }
+    for (auto& w : workers) w.join();
+
+    MatchSummary s;
+    s.police_records = static_cast<std::int64_t>(police.size());
+    s.civil_records = static_cast<std::int64_t>(civil.size());
+    std::unordered_map<std::int64_t, int> links;
+    for (const auto& r : results) {
+        s.by_level[r.level]++;
+        if (r.ties) ++s.ties;
+        if (!is_textual(r.level)) continue;
+        ++s.textual;
+        if (r.distance && *r.distance <= o.distance_m) ++s.spatial;
+        else ++s.far_links;
+        links[*r.civil_id]++;
+    }
+    s.covered = static_cast<std::int64_t>(links.size());
+    for (const auto& [id, k] : links) {
+        if (k > 1) ++s.shared_plates;
+    }
+
+    nlohmann::json by_level = s.by_level;
+    nlohmann::json summary{{"police_records", s.police_records},
+                           {"civil_records", s.civil_records},
+                           {"by_level", by_level},
+                           {"textual", s.textual},
+                           {"spatial", s.spatial},
+                           {"covered", s.covered},
+                           {"ties", s.ties},
+                           {"shared_plates", s.shared_plates},
+                           {"far_links", s.far_links},
+                           {"textual_rate", s.textual_rate()},
+                           {"spatial_rate", s.spatial_rate()},
+                           {"coverage", s.coverage()}};
+    nlohmann::json params{{"distance_m", o.distance_m}, {"threads", o.threads}};
+
+    store::Transaction tx{db};
+    db.prepare("INSERT INTO match_runs(police_dataset_id, civil_dataset_id, distance_m, parameters, created_by) VALUES (?1, ?2, ?3, ?4, ?5)")
+        .bind_all(o.police_dataset, o.civil_dataset, o.distance_m, params.dump(), o.actor)
+        .run();
+    s.run_id = db.last_insert_rowid();
+    auto insert = db.prepare("INSERT INTO match_results(run_id, police_address_id, civil_address_id, level, score, distance_m, "
+                             "spatially_consistent, ties, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    for (const auto& r : results) {
+        std::optional<std::int64_t> consistent;
+        if (r.civil_id) consistent = r.distance && *r.distance <= o.distance_m ? 1 : 0;
+        insert.bind(1, s.run_id).bind(2, r.police_id).bind(3, r.civil_id).bind(4, r.level).bind(5, std::clamp(r.score, 0.0, 1.0))
+            .bind(6, r.distance).bind(7, consistent).bind(8, r.ties).bind(9, r.reason);
+        insert.run();
+    }
+    s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    summary["seconds"] = s.seconds;
+    db.prepare("UPDATE match_runs SET summary = ?2, finished_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?1")
+        .bind_all(s.run_id, summary.dump())
+        .run();
+    store::record_change(db, {o.actor, "match.run", "match_runs", std::to_string(s.run_id), std::nullopt, summary.dump()});
+    tx.commit();
+    return s;
+}
+
+} // namespace diming::match
