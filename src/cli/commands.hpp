@@ -18,6 +18,7 @@ void add_parse(CLI::App& app);
 void add_eval_parse(CLI::App& app);
 void add_import(CLI::App& app);
 void add_match(CLI::App& app);
+void add_audit(CLI::App& app);
 
 // The parser's gazetteer: the registry's names with --db, else Pinghu's shipped divisions.
 address::Gazetteer load_gazetteer(const std::string& db_path);

@@ -5,7 +5,10 @@
 
 #include "core/data_dir.hpp"
 #include "importers/divisions.hpp"
+#include "audit/audit.hpp"
 #include "importers/import.hpp"
+#include "match/evaluation.hpp"
+#include "match/match_run.hpp"
 #include "address/parser.hpp"
 #include "sample/sample.hpp"
 #include "store/audit_log.hpp"
@@ -13,6 +16,7 @@
 #include "store/migrations.hpp"
 
 #include <iostream>
+#include <cstdio>
 #include <tuple>
 
 namespace diming::cli {
@@ -49,6 +53,7 @@ void run_demo(const std::filesystem::path& dir) {
               << "/{civil.gpkg,police.csv,truth.csv,summary.json}\n";
 
     const auto profiles = data_dir().parent_path() / "importers" / "profiles";
+    std::int64_t dataset_ids[2] = {0, 0};
     for (const auto& [file, kind, profile] : {std::tuple{"civil.gpkg", import::SourceKind::civil, "civil-registry.json"},
                                               std::tuple{"police.csv", import::SourceKind::police, "police-yibiaosanshi.json"}}) {
         import::ImportRequest req;
@@ -58,6 +63,7 @@ void run_demo(const std::filesystem::path& dir) {
         req.rejects = dir / (std::string{file} + ".rejects.csv");
         req.actor = store::cli_actor();
         const auto r = import::import_dataset(db, req);
+        dataset_ids[kind == import::SourceKind::civil ? 0 : 1] = r.dataset_id;
         std::cout << (kind == import::SourceKind::civil ? "4. import    " : "            ") << file << " -> dataset " << r.dataset_id
                   << ": " << r.rows_imported << " imported";
         for (const auto& [target, n] : r.imported_by_target) std::cout << ", " << target << " " << n;
@@ -73,8 +79,23 @@ void run_demo(const std::filesystem::path& dir) {
         std::cout << '\n';
     }
 
+    match::MatchOptions mo;
+    mo.civil_dataset = dataset_ids[0];
+    mo.police_dataset = dataset_ids[1];
+    mo.actor = store::cli_actor();
+    const auto m = match::run_match(db, mo);
+    const auto ev = match::evaluate_run(db, m.run_id, sample_dir / "truth.csv");
+    std::printf("5. match     run %lld: spatial match rate %.2f%% (%lld/%lld within %.0f m), textual %.2f%%, coverage %.2f%%\n"
+                "             against the sample's truth: precision %.2f%%, recall %.2f%%; %lld unregistered records left unmatched\n",
+                static_cast<long long>(m.run_id), 100 * m.spatial_rate(), static_cast<long long>(m.spatial),
+                static_cast<long long>(m.police_records), mo.distance_m, 100 * m.textual_rate(), 100 * m.coverage(),
+                100 * ev.overall.precision(), 100 * ev.overall.recall(), static_cast<long long>(ev.unregistered - ev.unregistered_linked));
+    const auto report = dir / "match-report.html";
+    audit::write_html(db, audit::compute_audit(db, m.run_id), report);
+    std::cout << "             report: " << report.string() << "\n";
+
     const auto gazetteer = load_gazetteer(db_path.string());
-    std::cout << "5. parse     one door written three ways, one key:\n";
+    std::cout << "6. parse     one door written three ways, one key:\n";
     for (const char* text : {"浙江省平湖市当湖街道人民路十二号3栋2单元301室", "平湖当湖人民路12号3幢2-301", "當湖街道人民路１２號３號樓2單元3楼01室"}) {
         const auto a = address::parse(text, gazetteer);
         std::cout << "             " << text << "\n               -> " << a.key_room << '\n';
@@ -95,7 +116,8 @@ void run_demo(const std::filesystem::path& dir) {
               << "  sqlite3 " << db_path.string() << " \"SELECT code, short_name FROM divisions WHERE level = 4\"\n"
               << "  QGIS: Layer > Add Layer > Add SpatiaLite Layer > " << db_path.string() << "\n"
               << "  ogrinfo -so " << (sample_dir / "civil.gpkg").string() << "   # the sample civil registry\n"
-              << "  head " << (sample_dir / "police.csv").string() << "          # the sample police extract\n";
+              << "  head " << (sample_dir / "police.csv").string() << "          # the sample police extract\n"
+              << "  open " << (dir / "match-report.html").string() << " in a browser     # the match-rate audit\n";
 }
 
 } // namespace

@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
     diming::cli::add_import_divisions(app);
     diming::cli::add_import(app);
     diming::cli::add_match(app);
+    diming::cli::add_audit(app);
     diming::cli::add_sample(app);
     diming::cli::add_parse(app);
     diming::cli::add_eval_parse(app);

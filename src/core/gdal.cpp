@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 
 #include <cpl_error.h>
+#include <ogr_srs_api.h>
 
 #include <algorithm>
 #include <mutex>
@@ -87,6 +88,61 @@ Table read_csv_table(const std::filesystem::path& path, const std::vector<std::s
         t.rows.push_back(std::move(row));
     }
     return t;
+}
+
+} // namespace diming::gdal
+
+namespace diming::gdal {
+
+LayerWriter::LayerWriter(GDALDatasetH ds, const char* name, OGRwkbGeometryType type, OGRSpatialReferenceH srs,
+                         const std::vector<std::pair<const char*, OGRFieldType>>& fields) {
+    StringList opts{{"FID=fid", "GEOMETRY_NAME=geom"}};
+    layer_ = GDALDatasetCreateLayer(ds, name, srs, type, opts.get());
+    if (!layer_) throw library_error{std::string{"cannot create layer "} + name + ": " + last_error_message()};
+    for (const auto& [fname, ftype] : fields) {
+        OGRFieldDefnH fd = OGR_Fld_Create(fname, ftype);
+        OGR_L_CreateField(layer_, fd, TRUE);
+        OGR_Fld_Destroy(fd);
+    }
+    feature_.reset(OGR_F_Create(OGR_L_GetLayerDefn(layer_)));
+}
+
+void LayerWriter::set(int i, const std::string& v) { OGR_F_SetFieldString(feature_.get(), i, v.c_str()); }
+void LayerWriter::set(int i, std::int64_t v) { OGR_F_SetFieldInteger64(feature_.get(), i, v); }
+void LayerWriter::set(int i, double v) { OGR_F_SetFieldDouble(feature_.get(), i, v); }
+void LayerWriter::clear(int i) { OGR_F_SetFieldNull(feature_.get(), i); }
+
+void LayerWriter::point(double x, double y) {
+    OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
+    OGR_G_SetPoint_2D(g, 0, x, y);
+    OGR_F_SetGeometryDirectly(feature_.get(), g);
+}
+
+void LayerWriter::line(const std::vector<std::pair<double, double>>& points) {
+    OGRGeometryH g = OGR_G_CreateGeometry(wkbLineString);
+    for (const auto& [x, y] : points) OGR_G_AddPoint_2D(g, x, y);
+    OGR_F_SetGeometryDirectly(feature_.get(), g);
+}
+
+void LayerWriter::wkt(const std::string& text) {
+    OGRGeometryH g = nullptr;
+    char* cursor = const_cast<char*>(text.c_str());
+    if (OGR_G_CreateFromWkt(&cursor, nullptr, &g) != OGRERR_NONE) throw library_error{"not a WKT geometry"};
+    OGR_F_SetGeometryDirectly(feature_.get(), g);
+}
+
+void LayerWriter::write() {
+    OGR_F_SetFID(feature_.get(), OGRNullFID);
+    if (OGR_L_CreateFeature(layer_, feature_.get()) != OGRERR_NONE) throw library_error{"cannot write a feature: " + last_error_message()};
+    for (int i = 0; i < OGR_F_GetFieldCount(feature_.get()); ++i) OGR_F_UnsetField(feature_.get(), i);
+    OGR_F_SetGeometryDirectly(feature_.get(), nullptr);
+}
+
+OGRSpatialReferenceH srs_from_epsg(int code) {
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(nullptr);
+    OSRImportFromEPSG(srs, code);
+    OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+    return srs;
 }
 
 } // namespace diming::gdal

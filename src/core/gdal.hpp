@@ -5,6 +5,7 @@
 #include <gdal.h>
 #include <ogr_api.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -63,5 +64,32 @@ struct Table {
     std::size_t column(const std::string& name) const; // throws when absent
 };
 Table read_csv_table(const std::filesystem::path& path, const std::vector<std::string>& required_columns);
+
+} // namespace diming::gdal
+
+namespace diming::gdal {
+
+// A vector layer being written: one reusable feature, fields set by index in the order they
+// were declared.
+class LayerWriter {
+public:
+    LayerWriter(GDALDatasetH ds, const char* name, OGRwkbGeometryType type, OGRSpatialReferenceH srs,
+                const std::vector<std::pair<const char*, OGRFieldType>>& fields);
+    void set(int i, const std::string& v);
+    void set(int i, std::int64_t v);
+    void set(int i, double v);
+    void clear(int i);
+    void point(double x, double y);
+    void line(const std::vector<std::pair<double, double>>& points);
+    void wkt(const std::string& text);
+    void write();
+
+private:
+    OGRLayerH layer_ = nullptr;
+    Feature feature_;
+};
+
+// A new EPSG code SRS in x=longitude order (release with OSRRelease).
+OGRSpatialReferenceH srs_from_epsg(int code);
 
 } // namespace diming::gdal

@@ -39,53 +39,6 @@ namespace {
 
 constexpr double pi = std::numbers::pi;
 
-// A layer of civil.gpkg being written: one reusable feature, fields set by index.
-class LayerWriter {
-public:
-    LayerWriter(GDALDatasetH ds, const char* name, OGRwkbGeometryType type, OGRSpatialReferenceH srs,
-                const std::vector<std::pair<const char*, OGRFieldType>>& fields) {
-        gdal::StringList opts{{"FID=fid", "GEOMETRY_NAME=geom"}};
-        layer_ = GDALDatasetCreateLayer(ds, name, srs, type, opts.get());
-        if (!layer_) throw library_error{std::string{"cannot create layer "} + name + ": " + gdal::last_error_message()};
-        for (const auto& [fname, ftype] : fields) {
-            OGRFieldDefnH fd = OGR_Fld_Create(fname, ftype);
-            OGR_L_CreateField(layer_, fd, TRUE);
-            OGR_Fld_Destroy(fd);
-        }
-        feature_.reset(OGR_F_Create(OGR_L_GetLayerDefn(layer_)));
-    }
-    void set(int i, const std::string& v) { OGR_F_SetFieldString(feature_.get(), i, v.c_str()); }
-    void set(int i, std::int64_t v) { OGR_F_SetFieldInteger64(feature_.get(), i, v); }
-    void clear(int i) { OGR_F_SetFieldNull(feature_.get(), i); }
-    void point(LonLat p) {
-        OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
-        OGR_G_SetPoint_2D(g, 0, p.lon, p.lat);
-        OGR_F_SetGeometryDirectly(feature_.get(), g);
-    }
-    void line(const std::vector<LonLat>& pts) {
-        OGRGeometryH g = OGR_G_CreateGeometry(wkbLineString);
-        for (const auto& p : pts) OGR_G_AddPoint_2D(g, p.lon, p.lat);
-        OGR_F_SetGeometryDirectly(feature_.get(), g);
-    }
-    void wkt(const std::string& text) {
-        OGRGeometryH g = nullptr;
-        char* cursor = const_cast<char*>(text.c_str());
-        if (OGR_G_CreateFromWkt(&cursor, nullptr, &g) != OGRERR_NONE) throw library_error{"bad WKT from the layout"};
-        OGR_F_SetGeometryDirectly(feature_.get(), g);
-    }
-    void write() {
-        OGR_F_SetFID(feature_.get(), OGRNullFID);
-        if (OGR_L_CreateFeature(layer_, feature_.get()) != OGRERR_NONE) {
-            throw library_error{"cannot write a feature: " + gdal::last_error_message()};
-        }
-        for (int i = 0; i < OGR_F_GetFieldCount(feature_.get()); ++i) OGR_F_UnsetField(feature_.get(), i);
-    }
-
-private:
-    OGRLayerH layer_ = nullptr;
-    gdal::Feature feature_;
-};
-
 std::string serial(const char* prefix, std::int64_t n, int width) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%s%0*lld", prefix, width, static_cast<long long>(n));
@@ -180,7 +133,7 @@ private:
     Names names_;
     PoliceWriterModel police_;
     proj::Transformation to_metres_;
-    LayerWriter divisions_, roads_, hamlets_, plates_;
+    gdal::LayerWriter divisions_, roads_, hamlets_, plates_;
     CsvWriter police_csv_, truth_csv_;
 
     std::int64_t quota_end_ = 0;
@@ -222,7 +175,7 @@ private:
         plates_.set(13, a.unit ? std::to_string(a.unit) : std::string{});
         plates_.set(14, a.room ? std::to_string(a.room) : std::string{});
         plates_.set(15, standard_address(layout_, a));
-        plates_.point(a.point);
+        plates_.point(a.point.lon, a.point.lat);
         plates_.write();
         ++civil_rows_;
         if (a.plate_type == "门牌") ++doors_;
@@ -324,7 +277,9 @@ private:
             roads_.set(11, rng.chance(0.5) ? "重名同音" : "城市建设更名");
             ++renamed_roads_;
         }
-        roads_.line(line);
+        std::vector<std::pair<double, double>> xy;
+        for (const auto& p : line) xy.emplace_back(p.lon, p.lat);
+        roads_.line(xy);
         roads_.write();
 
         // Segment lengths for walking along the line.
@@ -436,7 +391,7 @@ private:
             hamlets_.set(4, village.code);
             hamlets_.set(5, village.short_name);
             hamlets_.set(6, town.code);
-            hamlets_.point(centre);
+            hamlets_.point(centre.lon, centre.lat);
             hamlets_.write();
         }
         CivilAddress base;
