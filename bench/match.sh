@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Matching end to end after import: `diming match --threads 2` on N police x N civil records,
+# at 100k, 300k and 1M plates (time should grow linearly), against the naive baseline: an
+# exact equality join of the address texts in SQLite (what a spreadsheet VLOOKUP does).
+# Bar (issue 6): 1M x 1M under 60 s, peak under 4 GiB.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+for plates in ${@:-100000 300000 1000000}; do
+  out="$BENCH_OUT/sample-$plates"
+  [ -f "$out/police.csv" ] || "$DIMING" sample --out "$out" --plates "$plates" >/dev/null 2>&1
+  db="$BENCH_OUT/match-$plates.sqlite"
+  if [ ! -f "$db.ready" ]; then
+    rm -f "$db" "$db-wal" "$db-shm"
+    "$DIMING" init --db "$db" >/dev/null
+    "$DIMING" import-divisions --db "$db" "$here/data/divisions/330482.csv" >/dev/null
+    "$DIMING" import --db "$db" --source civil --profile "$here/importers/profiles/civil-registry.json" --rejects /dev/null "$out/civil.gpkg" >/dev/null 2>&1
+    "$DIMING" import --db "$db" --source police --profile "$here/importers/profiles/police-yibiaosanshi.json" --rejects /dev/null "$out/police.csv" >/dev/null 2>&1
+    touch "$db.ready"
+  fi
+  start=$(date +%s.%N)
+  /usr/bin/time -f "%M" -o "$BENCH_OUT/match.rss" "$DIMING" match --db "$db" --police 2 --civil 1 --threads 2 > "$BENCH_OUT/match-$plates.txt"
+  diming_s=$(echo "$(date +%s.%N) - $start" | bc)
+  rss_mib=$(( $(cat "$BENCH_OUT/match.rss") / 1024 ))
+  rate=$(grep -o 'spatial match rate *[0-9.]*%' "$BENCH_OUT/match-$plates.txt" | grep -o '[0-9.]*%')
+  start=$(date +%s.%N)
+  naive=$(sqlite3 "$db" "SELECT round(100.0 * count(DISTINCT p.id) / (SELECT count(*) FROM source_addresses WHERE dataset_id = 2), 2) FROM source_addresses p JOIN source_addresses c ON c.raw_address = p.raw_address AND c.dataset_id = 1 WHERE p.dataset_id = 2")
+  naive_s=$(echo "$(date +%s.%N) - $start" | bc)
+  printf 'match %7d plates: diming %.1f s (peak %d MiB, spatial match rate %s)  |  exact-text join %.1f s (links %s%%)  |  ratio %.2f  |  bar 1M under 60 s, 4 GiB: %s\n' \
+    "$plates" "$diming_s" "$rss_mib" "$rate" "$naive_s" "$naive" "$(echo "$diming_s / $naive_s" | bc -l)" \
+    "$( [ "$plates" -lt 1000000 ] && echo "(n/a)" || { (( $(echo "$diming_s < 60" | bc) )) && (( rss_mib < 4096 )) && echo met || echo MISSED; })"
+done
