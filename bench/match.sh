@@ -23,7 +23,11 @@ for plates in ${@:-100000 300000 1000000}; do
   rss_mib=$(( $(cat "$BENCH_OUT/match.rss") / 1024 ))
   rate=$(grep -o 'spatial match rate *[0-9.]*%' "$BENCH_OUT/match-$plates.txt" | grep -o '[0-9.]*%')
   start=$(date +%s.%N)
-  naive=$(sqlite3 "$db" "SELECT round(100.0 * count(DISTINCT p.id) / (SELECT count(*) FROM source_addresses WHERE dataset_id = 2), 2) FROM source_addresses p JOIN source_addresses c ON c.raw_address = p.raw_address AND c.dataset_id = 1 WHERE p.dataset_id = 2")
+  # The baseline builds the index its join needs (timed with it), in a temporary table.
+  naive=$(sqlite3 "$db" "CREATE TEMP TABLE civil_text AS SELECT raw_address FROM source_addresses WHERE dataset_id = 1;
+    CREATE INDEX temp.civil_text_address ON civil_text(raw_address);
+    SELECT round(100.0 * count(*) / (SELECT count(*) FROM source_addresses WHERE dataset_id = 2), 2) FROM source_addresses p
+    WHERE p.dataset_id = 2 AND EXISTS (SELECT 1 FROM civil_text c WHERE c.raw_address = p.raw_address);")
   naive_s=$(echo "$(date +%s.%N) - $start" | bc)
   printf 'match %7d plates: diming %.1f s (peak %d MiB, spatial match rate %s)  |  exact-text join %.1f s (links %s%%)  |  ratio %.2f  |  bar 1M under 60 s, 4 GiB: %s\n' \
     "$plates" "$diming_s" "$rss_mib" "$rate" "$naive_s" "$naive" "$(echo "$diming_s / $naive_s" | bc -l)" \
