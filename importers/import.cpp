@@ -311,12 +311,16 @@ private:
             const auto& e = *req_.profile.extent;
             extent_ = Extent{e[0], e[1], e[2], e[3]};
         } else {
-            auto st = db_.prepare("SELECT MbrMinX(e), MbrMinY(e), MbrMaxX(e), MbrMaxY(e) FROM (SELECT Extent(geom) AS e FROM divisions WHERE geom IS NOT NULL)");
-            if (st.step() && !st.is_null(0)) {
-                constexpr double margin = 0.02; // about 2 km
-                extent_ = Extent{st.column_double(0) - margin, st.column_double(1) - margin, st.column_double(2) + margin, st.column_double(3) + margin};
-            }
+            extent_ = registry_extent();
         }
+    }
+
+    // The registry's division boundaries, grown by about 2 km; nullopt before any are known.
+    std::optional<Extent> registry_extent() const {
+        auto st = db_.prepare("SELECT MbrMinX(e), MbrMinY(e), MbrMaxX(e), MbrMaxY(e) FROM (SELECT Extent(geom) AS e FROM divisions WHERE geom IS NOT NULL)");
+        if (!st.step() || st.is_null(0)) return std::nullopt;
+        constexpr double margin = 0.02;
+        return Extent{st.column_double(0) - margin, st.column_double(1) - margin, st.column_double(2) + margin, st.column_double(3) + margin};
     }
 
     // ---- the dataset row ------------------------------------------------------------
@@ -718,10 +722,7 @@ private:
         result_.rows_imported += imported;
         result_.imported_by_target["divisions"] += imported;
         // Boundaries now known: they define the extent for the layers that follow.
-        if (imported && !req_.profile.extent) {
-            auto st = db_.prepare("SELECT MbrMinX(e), MbrMinY(e), MbrMaxX(e), MbrMaxY(e) FROM (SELECT Extent(geom) AS e FROM divisions WHERE geom IS NOT NULL)");
-            if (st.step() && !st.is_null(0)) extent_ = Extent{st.column_double(0) - 0.02, st.column_double(1) - 0.02, st.column_double(2) + 0.02, st.column_double(3) + 0.02};
-        }
+        if (imported && !req_.profile.extent) extent_ = registry_extent();
     }
 
     // ---- place names ----------------------------------------------------------------

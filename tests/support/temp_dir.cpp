@@ -10,6 +10,25 @@
 
 namespace diming::testing {
 
+namespace {
+
+// In a forked child: wire up stdin/stdout/stderr and become `diming args…`.
+[[noreturn]] void exec_diming(const std::vector<std::string>& args, int in, int out, int err) {
+    dup2(in, 0);
+    dup2(out, 1);
+    dup2(err, 2);
+    std::vector<char*> argv;
+    std::string binary = DIMING_BINARY;
+    argv.push_back(binary.data());
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+}
+
+} // namespace
+
 TempDir::TempDir() {
     std::string templ = (std::filesystem::temp_directory_path() / "diming-test-XXXXXX").string();
     if (!mkdtemp(templ.data())) throw std::runtime_error{"mkdtemp failed"};
@@ -42,20 +61,9 @@ CommandResult run_diming(const std::vector<std::string>& args) {
     const pid_t pid = fork();
     if (pid < 0) throw std::runtime_error{"fork failed"};
     if (pid == 0) {
-        const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        dup2(out, 1);
-        dup2(err, 2);
         const int devnull = open("/dev/null", O_RDONLY);
-        dup2(devnull, 0);
-        std::vector<char*> argv;
-        std::string binary = DIMING_BINARY;
-        argv.push_back(binary.data());
-        std::vector<std::string> copy = args;
-        for (auto& a : copy) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        execv(binary.c_str(), argv.data());
-        _exit(127);
+        exec_diming(args, devnull, open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600),
+                    open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600));
     }
     int status = 0;
     waitpid(pid, &status, 0);
@@ -72,17 +80,7 @@ int start_diming(const std::vector<std::string>& args) {
     if (pid < 0) throw std::runtime_error{"fork failed"};
     if (pid == 0) {
         const int devnull = open("/dev/null", O_RDWR);
-        dup2(devnull, 0);
-        dup2(devnull, 1);
-        dup2(devnull, 2);
-        std::vector<char*> argv;
-        std::string binary = DIMING_BINARY;
-        argv.push_back(binary.data());
-        std::vector<std::string> copy = args;
-        for (auto& a : copy) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        execv(binary.c_str(), argv.data());
-        _exit(127);
+        exec_diming(args, devnull, devnull, devnull);
     }
     return pid;
 }
