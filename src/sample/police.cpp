@@ -144,13 +144,13 @@ PoliceRecord PoliceWriterModel::describe(const CivilAddress& a, const std::strin
         // The proper part: all but the generic (路, 东路, 大道, 浜…), and never a group number.
         const auto cps = text::split_code_points(place);
         const std::size_t proper = a.rural ? (a.hamlet.ends_with("组") ? 0 : cps.size() - 1) : (cps.size() > 2 ? cps.size() - 2 : 1);
-        TypoKind probe{};
-        Random dry = rng; // eligibility must not consume the stream differently from the decision
-        if (proper > 0 && names_.typo(place, proper, dry, probe)) {
-            if (vary("typo")) {
-                place = *names_.typo(place, proper, rng, kind);
-                forms_[kind == TypoKind::homophone ? "typo:homophone" : "typo:shape"]++;
-            }
+        // Draw the typo once, from a copy of the stream: whether a record can carry one must not
+        // depend on the draws the decision makes (and a second draw could find none).
+        Random draw = rng;
+        const auto typo = proper > 0 ? names_.typo(place, proper, draw, kind) : std::nullopt;
+        if (typo && vary("typo")) {
+            place = *typo;
+            forms_[kind == TypoKind::homophone ? "typo:homophone" : "typo:shape"]++;
         }
     }
     f[col_road] = place;

@@ -404,8 +404,9 @@ TEST_CASE("an import killed with SIGKILL leaves the database as it was") {
     };
     const auto before = written();
     bool writing = false;
-    for (int i = 0; i < 2000 && !writing; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    // Up to a minute: a sanitizer build takes a while to read and fingerprint the file first.
+    for (int i = 0; i < 6000 && !writing; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
         writing = written() > before + 4 * 1024 * 1024;
     }
     kill(pid, SIGKILL);
