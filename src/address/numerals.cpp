@@ -41,7 +41,8 @@ std::optional<int> chinese_numeral_value(std::u32string_view run) noexcept {
         if (multiplier_of(c)) positional = true;
     }
     if (!positional) {
-        // 二〇一: digits written out one by one.
+        // 二〇一: digits written out one by one; no door, building or room number has more than 6.
+        if (run.size() > 6) return std::nullopt;
         int v = 0;
         for (char32_t c : run) v = v * 10 + digit_of(c);
         return v;

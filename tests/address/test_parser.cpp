@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "address/gazetteer.hpp"
+#include "address/numerals.hpp"
 #include "address/parser.hpp"
 #include "importers/divisions.hpp"
 #include "store/database.hpp"
@@ -176,4 +177,20 @@ TEST_CASE("one gazetteer serves several parsing threads with the same results") 
     }
     for (auto& th : threads) th.join();
     for (int m : mismatches) CHECK(m == 0);
+}
+
+TEST_CASE("Chinese numerals: positional, digit by digit, and what is not a number") {
+    CHECK(chinese_numeral_value(U"十二") == 12);
+    CHECK(chinese_numeral_value(U"一百零三") == 103);
+    CHECK(chinese_numeral_value(U"二〇一") == 201);
+    CHECK(chinese_numeral_value(U"三十") == 30);
+    CHECK(chinese_numeral_value(U"两百") == 200);
+    CHECK(chinese_numeral_value(U"一千零五") == 1005);
+    CHECK(chinese_numeral_value(U"九九九九九九") == 999999);
+    // Found by the fuzzer: a long digit-by-digit run overflowed an int.
+    CHECK_FALSE(chinese_numeral_value(U"八八八八六六八八六八八八"));
+    CHECK_FALSE(chinese_numeral_value(U"十百"));
+    CHECK_FALSE(chinese_numeral_value(U"二三十"));
+    CHECK_FALSE(chinese_numeral_value(U""));
+    CHECK_NOTHROW(parse("人民路八八八八六六八八六八八八号", registry_gazetteer()));
 }
