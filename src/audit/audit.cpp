@@ -6,6 +6,7 @@
 #include <ogr_srs_api.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -199,8 +200,12 @@ void write_html(const store::Database& db, const Audit& a, const std::filesystem
     auto extent = db.prepare("SELECT MbrMinX(e), MbrMinY(e), MbrMaxX(e), MbrMaxY(e) FROM (SELECT Extent(geom) AS e FROM divisions WHERE level = 4 AND geom IS NOT NULL)");
     if (extent.step() && !extent.is_null(0)) {
         const double minx = extent.column_double(0), miny = extent.column_double(1), maxx = extent.column_double(2), maxy = extent.column_double(3);
-        h << "<h2>Where the unmatched (red) and far (orange) records are</h2><svg width=\"720\" height=\"" << static_cast<int>(720 * (maxy - miny) / (maxx - minx))
-          << "\" viewBox=\"" << minx << " " << -maxy << " " << maxx - minx << " " << maxy - miny << "\" style=\"border:1px solid #ccc\">";
+        // A degree of longitude is cos(latitude) of a degree of latitude: scale the height so the
+        // map keeps its true shape.
+        const double shrink = std::cos((miny + maxy) / 2 * 3.141592653589793 / 180);
+        h << "<h2>Where the unmatched (red) and far (orange) records are</h2><svg width=\"720\" height=\""
+          << static_cast<int>(720 * (maxy - miny) / ((maxx - minx) * shrink)) << "\" preserveAspectRatio=\"none\" viewBox=\"" << minx << " "
+          << -maxy << " " << maxx - minx << " " << maxy - miny << "\" style=\"border:1px solid #ccc\">";
         auto towns = db.prepare("SELECT AsSVG(geom, 0, 5), short_name FROM divisions WHERE level = 4 AND geom IS NOT NULL");
         while (towns.step()) h << "<path d=\"" << towns.column_text(0) << "\" fill=\"#f4f6fb\" stroke=\"#99a\" stroke-width=\"0.0008\"><title>" << html_escape(towns.column_text(1)) << "</title></path>";
         auto pts = db.prepare("SELECT X(p.geom), Y(p.geom), m.level, m.spatially_consistent FROM match_results m JOIN source_addresses p ON p.id = m.police_address_id "
