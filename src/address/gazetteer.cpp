@@ -156,7 +156,6 @@ void Gazetteer::add_road(const std::string& id, const std::string& name, const s
     e.parent_code = division_code;
     e.town_code = town_of(division_code);
     add(to_u32(name), e);
-    place_by_id_[id] = name;
     place_entry_[id] = e;
     if (level == Level::road) {
         road_names_.push_back(name);

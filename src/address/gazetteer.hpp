@@ -92,7 +92,6 @@ private:
     std::size_t longest_ = 0;
 
     std::vector<std::string> road_names_;
-    std::unordered_map<std::string, std::string> place_by_id_;   // place_names.id -> name
     std::unordered_map<std::string, GazetteerEntry> place_entry_; // place_names.id -> its standard entry
     std::unordered_map<std::string, std::string> division_parent_;
     std::unordered_map<std::string, int> division_level_;

@@ -187,8 +187,7 @@ private:
     std::size_t i_ = 0;
     std::string admin_code_; // deepest division recognised so far
     int admin_level_ = -1;   // deepest admin Level recognised so far
-    std::string road_town_code_, road_written_town_;
-    std::string hamlet_parent_;
+    std::string road_town_code_;
     bool road_known_ = false;
 
     bool has(Level l) const { return out_.get(l) != nullptr; }
@@ -353,7 +352,6 @@ private:
         case Unit::group:
             if (!has(Level::hamlet) && !has(Level::road)) {
                 add(Level::hamlet, b, e, strip_zeros(tok->value) + "组", "number");
-                if (const auto* c = out_.get(Level::community)) hamlet_parent_ = c->text;
             } else {
                 leftover(b, e);
             }
@@ -557,7 +555,6 @@ private:
                 if (!grammar_accepts(kind, b, e, level)) continue;
                 const std::string text = to_utf8(std::u32string_view{s_}.substr(b, e - b));
                 add(level, b, e, text, "grammar");
-                if (level == Level::town && out_.town_code.empty()) road_written_town_ = text;
                 i_ = e;
                 return;
             }
