@@ -1,6 +1,7 @@
 #include "address/gazetteer.hpp"
 
 #include "address/normalize.hpp"
+#include "address/similarity.hpp"
 #include "core/data_dir.hpp"
 #include "core/gdal.hpp"
 #include "division/division_code.hpp"
@@ -47,27 +48,6 @@ std::vector<std::u32string> short_forms(const std::u32string& name, division::Le
             break;
         }
     }
-    return out;
-}
-
-// Levenshtein distance, stopping early above `limit`.
-int edit_distance(const std::u32string& a, const std::u32string& b, int limit) {
-    if (static_cast<int>(std::max(a.size(), b.size()) - std::min(a.size(), b.size())) > limit) return limit + 1;
-    std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int>(j);
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        cur[0] = static_cast<int>(i);
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-        }
-        std::swap(prev, cur);
-    }
-    return prev[b.size()];
-}
-
-std::vector<std::u32string> deletions(const std::u32string& s) {
-    std::vector<std::u32string> out{s};
-    for (std::size_t i = 0; i < s.size(); ++i) out.push_back(s.substr(0, i) + s.substr(i + 1));
     return out;
 }
 
@@ -159,7 +139,7 @@ void Gazetteer::add_road(const std::string& id, const std::string& name, const s
     place_entry_[id] = e;
     if (level == Level::road) {
         road_names_.push_back(name);
-        for (auto& d : deletions(to_u32(name))) roads_by_deletion_[d].push_back(road_names_.size() - 1);
+        for (auto& d : deletion_variants(to_u32(name))) roads_by_deletion_[d].push_back(road_names_.size() - 1);
     }
 }
 
@@ -203,7 +183,7 @@ std::vector<RoadCandidate> Gazetteer::road_candidates(const std::string& unknown
     const std::string key = romanizer.key(unknown);
     if (auto it = roads_by_pinyin_.find(key); it != roads_by_pinyin_.end()) seen_pinyin.insert(it->second.begin(), it->second.end());
     const std::u32string u = to_u32(unknown);
-    for (const auto& d : deletions(u)) {
+    for (const auto& d : deletion_variants(u)) {
         auto it = roads_by_deletion_.find(d);
         if (it == roads_by_deletion_.end()) continue;
         for (std::size_t idx : it->second) {

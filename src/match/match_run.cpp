@@ -1,6 +1,7 @@
 #include "match/match_run.hpp"
 
 #include "address/normalize.hpp"
+#include "address/similarity.hpp"
 #include "core/proj.hpp"
 #include "pinyin/romanizer.hpp"
 #include "store/audit_log.hpp"
@@ -47,17 +48,6 @@ std::vector<std::string> split_key(const std::string& key) {
         start = bar + 1;
     }
     return parts;
-}
-
-int edit_distance(const std::u32string& a, const std::u32string& b) {
-    std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int>(j);
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        cur[0] = static_cast<int>(i);
-        for (std::size_t j = 1; j <= b.size(); ++j) cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-        std::swap(prev, cur);
-    }
-    return prev[b.size()];
 }
 
 std::string finest_key(const Record& r) {
@@ -132,11 +122,7 @@ public:
                 if (auto f = formers.find(place); f != formers.end()) names.insert(names.end(), f->second.begin(), f->second.end());
                 for (const auto& name : names) {
                     by_pinyin_[romanizer.key(name)].push_back(c.keys[road]);
-                    const auto u = address::to_u32(name);
-                    for (std::size_t d = 0; d <= u.size(); ++d) {
-                        const auto variant = d == u.size() ? u : u.substr(0, d) + u.substr(d + 1);
-                        by_deletion_[variant].push_back(c.keys[road]);
-                    }
+                    for (auto& variant : address::deletion_variants(address::to_u32(name))) by_deletion_[variant].push_back(c.keys[road]);
                     spelled_[c.keys[road]].push_back(address::to_u32(name));
                 }
             }
@@ -288,13 +274,12 @@ private:
                 if (seen.insert(k).second) out.push_back({k, 0.9, "same pinyin " + py});
             }
         }
-        for (std::size_t d = 0; d <= u.size(); ++d) {
-            const auto variant = d == u.size() ? u : u.substr(0, d) + u.substr(d + 1);
+        for (const auto& variant : address::deletion_variants(u)) {
             auto it = by_deletion_.find(variant);
             if (it == by_deletion_.end()) continue;
             for (const auto& k : it->second) {
                 // One edit in the proper part: the generic (路, 街, 弄, 浜…) must agree.
-                if (!same_generic(k, [&](const std::u32string& cu) { return edit_distance(u, cu) == 1; })) continue;
+                if (!same_generic(k, [&](const std::u32string& cu) { return address::edit_distance(u, cu, 1) == 1; })) continue;
                 if (seen.insert(k).second) out.push_back({k, 0.8, "one character differs"});
             }
         }
