@@ -5,6 +5,7 @@
 // point it came from, so that components can report spans in the input.
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 #include <string>
 #include <string_view>
@@ -30,7 +31,7 @@ NormalizedText normalize(std::string_view utf8);
 
 constexpr std::size_t max_input_bytes = 4096;
 
-std::string to_utf8(std::u32string_view s);
-std::u32string to_u32(std::string_view utf8); // input must be valid UTF-8
+using text::to_u32;
+using text::to_utf8;
 
 } // namespace diming::address

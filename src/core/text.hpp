@@ -24,6 +24,10 @@ std::string trim(std::string_view s);
 
 namespace diming::text {
 
+// UTF-8 <-> code points (an invalid sequence becomes U+FFFD).
+std::u32string to_u32(std::string_view utf8);
+std::string to_utf8(std::u32string_view s);
+
 // The code points of valid UTF-8 text, each as a view into s.
 std::vector<std::string_view> split_code_points(std::string_view s);
 

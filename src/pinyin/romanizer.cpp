@@ -3,6 +3,7 @@
 #include "core/data_dir.hpp"
 #include "core/error.hpp"
 #include "core/gdal.hpp"
+#include "core/text.hpp"
 
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
@@ -13,19 +14,9 @@
 
 namespace diming::pinyin {
 
+using text::to_u32;
+
 namespace {
-
-std::u32string to_u32(std::string_view s) {
-    std::u32string out;
-    icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece{s.data(), static_cast<int32_t>(s.size())});
-    for (int32_t i = 0; i < u.length();) {
-        const UChar32 c = u.char32At(i);
-        out.push_back(static_cast<char32_t>(c));
-        i += U16_LENGTH(c);
-    }
-    return out;
-}
-
 
 std::vector<std::string> split_spaces(const std::string& s) {
     std::vector<std::string> out;
