@@ -19,6 +19,10 @@ void add_eval_parse(CLI::App& app);
 void add_import(CLI::App& app);
 void add_match(CLI::App& app);
 void add_audit(CLI::App& app);
+void add_serve(CLI::App& app);
+void add_token(CLI::App& app);
+void add_names(CLI::App& app);
+void add_geocode(CLI::App& app);
 
 // The parser's gazetteer: the registry's names with --db, else Pinghu's shipped divisions.
 address::Gazetteer load_gazetteer(const std::string& db_path);

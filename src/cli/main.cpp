@@ -48,6 +48,10 @@ int main(int argc, char** argv) {
     diming::cli::add_import(app);
     diming::cli::add_match(app);
     diming::cli::add_audit(app);
+    diming::cli::add_names(app);
+    diming::cli::add_geocode(app);
+    diming::cli::add_serve(app);
+    diming::cli::add_token(app);
     diming::cli::add_sample(app);
     diming::cli::add_parse(app);
     diming::cli::add_eval_parse(app);

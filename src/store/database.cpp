@@ -135,6 +135,15 @@ Database Database::open(const std::filesystem::path& path, Access access) {
     return db;
 }
 
+Statement& Database::cached(std::string_view sql) {
+    if (!cache_) cache_ = std::make_unique<std::unordered_map<std::string, Statement>>();
+    std::string key{sql};
+    auto it = cache_->find(key);
+    if (it == cache_->end()) it = cache_->emplace(std::move(key), Statement{db_.get(), sql}).first;
+    it->second.reset();
+    return it->second;
+}
+
 void Database::exec(std::string_view sql) {
     const std::string text{sql};
     char* err = nullptr;

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace diming::store {
 
@@ -95,6 +96,10 @@ public:
     // Runs fixed SQL text (may hold several statements). Never build it from values.
     void exec(std::string_view sql);
     Statement prepare(std::string_view sql) const { return Statement{db_.get(), sql}; }
+    // The same statement, prepared once for the connection's lifetime and handed back reset
+    // and unbound: the server's workers run a few queries thousands of times a second.
+    // Do not ask for a statement again while still stepping it.
+    Statement& cached(std::string_view sql);
     std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_.get()); }
     int changes() const { return sqlite3_changes(db_.get()); }
 
@@ -105,6 +110,8 @@ private:
     struct Closer { void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); } };
     std::unique_ptr<sqlite3, Closer> db_;
     std::filesystem::path path_;
+    // Declared after db_: finalised before the connection closes.
+    std::unique_ptr<std::unordered_map<std::string, Statement>> cache_;
 
     Database(sqlite3* db, std::filesystem::path path) : db_{db}, path_{std::move(path)} {}
 };

@@ -86,3 +86,22 @@ int start_diming(const std::vector<std::string>& args) {
 }
 
 } // namespace diming::testing
+
+namespace diming::testing {
+
+int start_diming_piped(const std::vector<std::string>& args, int& stdout_read_fd) {
+    int fds[2];
+    if (pipe(fds) != 0) throw std::runtime_error{"pipe failed"};
+    const pid_t pid = fork();
+    if (pid < 0) throw std::runtime_error{"fork failed"};
+    if (pid == 0) {
+        close(fds[0]);
+        const int devnull = open("/dev/null", O_RDONLY);
+        exec_diming(args, devnull, fds[1], 2);
+    }
+    close(fds[1]);
+    stdout_read_fd = fds[0];
+    return pid;
+}
+
+} // namespace diming::testing

@@ -33,6 +33,9 @@ CommandResult run_diming(const std::vector<std::string>& args);
 // Starts the built `diming` without waiting (output discarded); returns its pid.
 int start_diming(const std::vector<std::string>& args);
 
+// Starts it with standard output on a pipe (read end returned) and standard error inherited.
+int start_diming_piped(const std::vector<std::string>& args, int& stdout_read_fd);
+
 // The source tree, for shipped data files.
 std::filesystem::path source_dir();
 

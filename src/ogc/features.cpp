@@ -1,0 +1,436 @@
+#include "ogc/features.hpp"
+
+#include "store/database.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <limits>
+
+namespace diming::ogc {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+
+struct CollectionDef {
+    const char* id;
+    const char* title;
+    const char* description;
+    const char* rtree;      // the SpatiaLite R*Tree of the geometry
+};
+
+constexpr std::array<CollectionDef, 3> defs{{
+    {"place_names", "Place names (地名)",
+     "Standard names of roads, streets, lanes, villages, natural villages and compounds, with pinyin, category and status.",
+     "idx_place_names_geom"},
+    {"door_plates", "Door plates (门牌)",
+     "Door, building and room plates with their standard addresses, on their road or village.",
+     "idx_door_plates_geom"},
+    {"match_results", "Match results (latest run)",
+     "Each police (一标三实) address of the latest match run with its match level, score and the civil-affairs address it was matched to.",
+     "idx_source_addresses_geom"},
+}};
+
+const CollectionDef* find_def(const std::string& id) {
+    for (const auto& d : defs) {
+        if (id == d.id) return &d;
+    }
+    return nullptr;
+}
+
+json link(const std::string& href, const char* rel, const char* type, const std::string& title = {}) {
+    json l{{"href", href}, {"rel", rel}, {"type", type}};
+    if (!title.empty()) l["title"] = title;
+    return l;
+}
+
+void append_number(std::string& out, double v) {
+    char buf[32];
+    const int n = std::snprintf(buf, sizeof buf, "%.7f", v);
+    out.append(buf, static_cast<std::size_t>(n));
+}
+
+void append_point(std::string& out, const store::Statement& s, int x_column) {
+    if (s.is_null(x_column)) {
+        out += "null";
+        return;
+    }
+    out += R"({"type":"Point","coordinates":[)";
+    append_number(out, s.column_double(x_column));
+    out += ',';
+    append_number(out, s.column_double(x_column + 1));
+    out += "]}";
+}
+
+json text_or_null(const store::Statement& s, int column) {
+    if (s.is_null(column)) return nullptr;
+    return s.column_text(column);
+}
+json int_or_null(const store::Statement& s, int column) {
+    if (s.is_null(column)) return nullptr;
+    return s.column_int(column);
+}
+json real_or_null(const store::Statement& s, int column) {
+    if (s.is_null(column)) return nullptr;
+    return s.column_double(column);
+}
+
+// The SELECT list and FROM clause of each collection, and how a row becomes a feature. The
+// first column is always the integer feature id.
+struct Source {
+    const char* select_from;
+    const char* id_column;
+    const char* fixed_filter;  // "" or a condition on ?9 (the match run)
+    void (*write)(std::string& out, const store::Statement& s);
+};
+
+void write_feature_head(std::string& out, std::int64_t id) {
+    out += R"({"type":"Feature","id":)";
+    out += std::to_string(id);
+    out += R"(,"geometry":)";
+}
+
+void write_place_name(std::string& out, const store::Statement& s) {
+    write_feature_head(out, s.column_int(0));
+    out += s.is_null(1) ? std::string{"null"} : s.column_text(1);
+    json p{{"name", s.column_text(2)},           {"pinyin", s.column_text(3)},        {"category_code", s.column_text(4)},
+           {"category", s.column_text(5)},       {"division_code", s.column_text(6)}, {"status", s.column_text(7)},
+           {"approval_doc", text_or_null(s, 8)}, {"approval_date", text_or_null(s, 9)}};
+    out += R"(,"properties":)" + p.dump() + "}";
+}
+
+void write_door_plate(std::string& out, const store::Statement& s) {
+    write_feature_head(out, s.column_int(0));
+    append_point(out, s, 1);
+    json p{{"plate_type", s.column_text(3)},  {"standard_address", s.column_text(4)}, {"place_name_id", s.column_int(5)},
+           {"place_name", s.column_text(6)},  {"hamlet", s.column_text(7)},           {"number", int_or_null(s, 8)},
+           {"suffix", s.column_text(9)},      {"compound", s.column_text(10)},        {"building", s.column_text(11)},
+           {"unit", s.column_text(12)},       {"room", s.column_text(13)},            {"town_code", s.column_text(14)},
+           {"community_code", text_or_null(s, 15)}, {"status", s.column_text(16)},    {"parent_id", int_or_null(s, 17)}};
+    out += R"(,"properties":)" + p.dump() + "}";
+}
+
+void write_match_result(std::string& out, const store::Statement& s) {
+    write_feature_head(out, s.column_int(0));
+    append_point(out, s, 1);
+    json p{{"run_id", s.column_int(3)},
+           {"level", s.column_text(4)},
+           {"score", s.column_double(5)},
+           {"distance_m", real_or_null(s, 6)},
+           {"spatially_consistent", int_or_null(s, 7)},
+           {"ties", s.column_int(8)},
+           {"reason", s.column_text(9)},
+           {"police_source_id", text_or_null(s, 10)},
+           {"police_address", s.column_text(11)},
+           {"civil_address_id", int_or_null(s, 12)},
+           {"civil_address", text_or_null(s, 13)},
+           {"door_plate_id", int_or_null(s, 14)}};
+    out += R"(,"properties":)" + p.dump() + "}";
+}
+
+const Source& source_of(const std::string& id) {
+    static const Source place_names{
+        "SELECT p.id, AsGeoJSON(p.geom, 7), p.name, p.pinyin, p.category_code, c.name, p.division_code, p.status, "
+        "p.approval_doc, p.approval_date FROM place_names p JOIN place_name_categories c ON c.code = p.category_code",
+        "p.id", "", write_place_name};
+    static const Source door_plates{
+        "SELECT d.id, X(d.geom), Y(d.geom), d.plate_type, d.standard_address, d.place_name_id, p.name, d.hamlet, d.number, "
+        "d.suffix, d.compound, d.building, d.unit, d.room, d.town_code, d.community_code, d.status, d.parent_id "
+        "FROM door_plates d JOIN place_names p ON p.id = d.place_name_id",
+        "d.id", "", write_door_plate};
+    static const Source match_results{
+        "SELECT r.police_address_id, X(s.geom), Y(s.geom), r.run_id, r.level, r.score, r.distance_m, r.spatially_consistent, "
+        "r.ties, r.reason, s.source_id, s.raw_address, r.civil_address_id, c.raw_address, c.door_plate_id "
+        "FROM match_results r JOIN source_addresses s ON s.id = r.police_address_id "
+        "LEFT JOIN source_addresses c ON c.id = r.civil_address_id",
+        "r.police_address_id", "r.run_id = ?9", write_match_result};
+    if (id == "place_names") return place_names;
+    if (id == "door_plates") return door_plates;
+    return match_results;
+}
+
+std::int64_t latest_run(store::Database& db) {
+    auto& s = db.cached("SELECT coalesce(max(id), 0) FROM match_runs WHERE finished_at IS NOT NULL");
+    s.step();
+    const auto id = s.column_int(0);
+    s.reset();
+    return id;
+}
+
+// The extent of an R*Tree from its root node: the union of the root's cells. Node layout
+// (SQLite's rtree.c): 2-byte depth, 2-byte cell count, then per cell an 8-byte id and
+// 4 big-endian float32 (minx, maxx, miny, maxy), stored rounded outward.
+std::optional<lookup::BBox> rtree_extent(store::Database& db, const char* rtree) {
+    auto& s = db.cached(std::string{"SELECT data FROM \""} + rtree + "_node\" WHERE nodeno = 1");
+    if (!s.step()) {
+        s.reset();
+        return std::nullopt;
+    }
+    const auto* data = static_cast<const unsigned char*>(sqlite3_column_blob(s.get(), 0));
+    const int size = sqlite3_column_bytes(s.get(), 0);
+    std::optional<lookup::BBox> box;
+    if (data && size >= 4) {
+        const int cells = (data[2] << 8) | data[3];
+        auto f32 = [&](int offset) {
+            const std::uint32_t bits = (std::uint32_t{data[offset]} << 24) | (std::uint32_t{data[offset + 1]} << 16) |
+                                       (std::uint32_t{data[offset + 2]} << 8) | std::uint32_t{data[offset + 3]};
+            float f;
+            std::memcpy(&f, &bits, sizeof f);
+            return static_cast<double>(f);
+        };
+        for (int i = 0; i < cells && 4 + (i + 1) * 24 <= size; ++i) {
+            const int at = 4 + i * 24 + 8;
+            const lookup::BBox c{f32(at), f32(at + 8), f32(at + 4), f32(at + 12)};
+            if (!box) box = c;
+            else box = lookup::BBox{std::min(box->min_lon, c.min_lon), std::min(box->min_lat, c.min_lat),
+                                    std::max(box->max_lon, c.max_lon), std::max(box->max_lat, c.max_lat)};
+        }
+    }
+    s.reset();
+    return box;
+}
+
+json collection_json(store::Database& db, const std::string& base, const CollectionDef& d) {
+    const std::string href = base + "/collections/" + d.id;
+    json c{{"id", d.id},
+           {"title", d.title},
+           {"description", d.description},
+           {"itemType", "feature"},
+           {"crs", {crs84}},
+           {"links",
+            {link(href, "self", json_type, "this collection"),
+             link(href + "/items", "items", geojson_type, "the features, as GeoJSON")}}};
+    json spatial{{"crs", crs84}};
+    if (const auto e = rtree_extent(db, d.rtree)) {
+        spatial["bbox"] = {{e->min_lon, e->min_lat, e->max_lon, e->max_lat}};
+    } else {
+        spatial["bbox"] = {{-180, -90, 180, 90}};
+    }
+    c["extent"] = {{"spatial", spatial}};
+    return c;
+}
+
+std::int64_t count_features(store::Database& db, CountCache& cache, const std::string& id, const std::optional<lookup::BBox>& bbox,
+                            std::int64_t run) {
+    if (!bbox) {
+        if (auto c = cache.get(db, id)) return *c;
+    }
+    std::string sql;
+    const std::string box = "xmax >= ?1 AND xmin <= ?3 AND ymax >= ?2 AND ymin <= ?4";
+    if (id == "match_results") {
+        sql = bbox ? "SELECT count(*) FROM match_results WHERE run_id = ?9 AND police_address_id IN "
+                     "(SELECT pkid FROM idx_source_addresses_geom WHERE " + box + ")"
+                   : "SELECT count(*) FROM match_results WHERE run_id = ?9";
+    } else {
+        sql = bbox ? "SELECT count(*) FROM idx_" + id + "_geom WHERE " + box : "SELECT count(*) FROM " + id;
+    }
+    auto& s = db.cached(sql);
+    if (bbox) s.bind(1, bbox->min_lon).bind(2, bbox->min_lat).bind(3, bbox->max_lon).bind(4, bbox->max_lat);
+    if (id == "match_results") s.bind(9, run);
+    s.step();
+    const auto n = s.column_int(0);
+    s.reset();
+    if (!bbox) cache.put(id, n);
+    return n;
+}
+
+std::string format_bbox(const lookup::BBox& b) {
+    std::string out;
+    for (double v : {b.min_lon, b.min_lat, b.max_lon, b.max_lat}) {
+        if (!out.empty()) out += ',';
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.9g", v);
+        out += buf;
+    }
+    return out;
+}
+
+std::string now_utc() {
+    char buf[32];
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+} // namespace
+
+std::optional<std::int64_t> CountCache::get(store::Database& db, const std::string& collection) {
+    auto& s = db.cached("PRAGMA data_version");
+    s.step();
+    const auto version = s.column_int(0);
+    s.reset();
+    if (version != data_version_) {
+        counts_.clear();
+        data_version_ = version;
+        return std::nullopt;
+    }
+    for (const auto& [c, n] : counts_) {
+        if (c == collection) return n;
+    }
+    return std::nullopt;
+}
+
+void CountCache::put(const std::string& collection, std::int64_t count) { counts_.emplace_back(collection, count); }
+
+bool has_collection(const std::string& id) { return find_def(id) != nullptr; }
+
+std::string landing_page(const std::string& base) {
+    return json{{"title", "diming place-name and door-plate registry"},
+                {"description", "Place names, door plates and address match results of the registry, as OGC API - Features."},
+                {"links",
+                 {link(base, "self", json_type, "this document"),
+                  link(base + "/api", "service-desc", openapi_type, "the API definition"),
+                  link(base + "/conformance", "conformance", json_type, "conformance classes"),
+                  link(base + "/collections", "data", json_type, "the collections")}}}
+        .dump();
+}
+
+std::string conformance() {
+    return json{{"conformsTo",
+                 {"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+                  "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+                  "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30"}}}
+        .dump();
+}
+
+std::string api_definition(const std::string& base) {
+    const json limit{{"name", "limit"}, {"in", "query"}, {"required", false}, {"style", "form"}, {"explode", false},
+                     {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", max_limit}, {"default", default_limit}}}};
+    const json bbox{{"name", "bbox"}, {"in", "query"}, {"required", false}, {"style", "form"}, {"explode", false},
+                    {"schema", {{"type", "array"}, {"minItems", 4}, {"maxItems", 4}, {"items", {{"type", "number"}}}}}};
+    const json after{{"name", "after"}, {"in", "query"}, {"required", false},
+                     {"description", "keyset cursor: features with an id greater than this (use the next link)"},
+                     {"schema", {{"type", "integer"}}}};
+    const json offset{{"name", "offset"}, {"in", "query"}, {"required", false}, {"schema", {{"type", "integer"}, {"minimum", 0}}}};
+    const json collection_id{{"name", "collectionId"}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}};
+    const json feature_id{{"name", "featureId"}, {"in", "path"}, {"required", true}, {"schema", {{"type", "integer"}}}};
+    auto ok = [](const char* type) { return json{{"200", {{"description", "OK"}, {"content", {{type, json::object()}}}}}}; };
+    return json{{"openapi", "3.0.3"},
+                {"info", {{"title", "diming OGC API - Features"}, {"version", "1.0.0"}}},
+                {"servers", {{{"url", base}}}},
+                {"paths",
+                 {{"/", {{"get", {{"summary", "landing page"}, {"responses", ok(json_type)}}}}},
+                  {"/conformance", {{"get", {{"summary", "conformance classes"}, {"responses", ok(json_type)}}}}},
+                  {"/collections", {{"get", {{"summary", "the collections"}, {"responses", ok(json_type)}}}}},
+                  {"/collections/{collectionId}",
+                   {{"get", {{"summary", "one collection"}, {"parameters", {collection_id}}, {"responses", ok(json_type)}}}}},
+                  {"/collections/{collectionId}/items",
+                   {{"get",
+                     {{"summary", "features"},
+                      {"parameters", {collection_id, limit, bbox, after, offset}},
+                      {"responses", ok(geojson_type)}}}}},
+                  {"/collections/{collectionId}/items/{featureId}",
+                   {{"get", {{"summary", "one feature"}, {"parameters", {collection_id, feature_id}}, {"responses", ok(geojson_type)}}}}}}}}
+        .dump();
+}
+
+std::string collections(store::Database& db, const std::string& base) {
+    json list = json::array();
+    for (const auto& d : defs) list.push_back(collection_json(db, base, d));
+    return json{{"links", {link(base + "/collections", "self", json_type, "the collections")}}, {"collections", std::move(list)}}.dump();
+}
+
+std::optional<std::string> collection(store::Database& db, const std::string& base, const std::string& id) {
+    const auto* d = find_def(id);
+    if (!d) return std::nullopt;
+    return collection_json(db, base, *d).dump();
+}
+
+std::string items(store::Database& db, CountCache& counts, const std::string& base, const std::string& id, const ItemsQuery& q) {
+    const auto* d = find_def(id);
+    if (!d) throw lookup::query_error{"collectionId", "no collection '" + id + "'"};
+    if (q.limit < 1 || q.limit > max_limit) throw lookup::query_error{"limit", "must be between 1 and " + std::to_string(max_limit)};
+    if (q.offset < 0) throw lookup::query_error{"offset", "must not be negative"};
+
+    const Source& src = source_of(id);
+    const std::int64_t run = id == "match_results" ? latest_run(db) : 0;
+    // A box that holds the whole collection filters nothing: page by id instead of through the index.
+    std::optional<lookup::BBox> bbox = q.bbox;
+    if (bbox) {
+        if (const auto e = rtree_extent(db, d->rtree); e && bbox->contains(*e)) bbox.reset();
+    }
+    std::string sql = std::string{src.select_from} + " WHERE " + src.id_column + " > ?5";
+    if (*src.fixed_filter) sql += std::string{" AND "} + src.fixed_filter;
+    if (bbox) {
+        sql += std::string{" AND "} + src.id_column + " IN (SELECT pkid FROM " + d->rtree +
+               " WHERE xmax >= ?1 AND xmin <= ?3 AND ymax >= ?2 AND ymin <= ?4)";
+    }
+    sql += std::string{" ORDER BY "} + src.id_column + " LIMIT ?6 OFFSET ?7";
+    auto& s = db.cached(sql);
+    if (bbox) s.bind(1, bbox->min_lon).bind(2, bbox->min_lat).bind(3, bbox->max_lon).bind(4, bbox->max_lat);
+    s.bind(5, q.after.value_or(std::numeric_limits<std::int64_t>::min()));
+    s.bind(6, q.limit + 1).bind(7, q.offset);
+    if (*src.fixed_filter) s.bind(9, run);
+
+    const auto write = src.write;
+    std::string features;
+    features.reserve(static_cast<std::size_t>(q.limit) * 400);
+    int returned = 0;
+    bool more = false;
+    std::int64_t last_id = 0;
+    while (s.step()) {
+        if (returned == q.limit) {
+            more = true;
+            break;
+        }
+        if (returned) features += ',';
+        write(features, s);
+        last_id = s.column_int(0);
+        ++returned;
+    }
+    s.reset();
+    const auto matched = count_features(db, counts, id, bbox, run);
+
+    const std::string items_url = base + "/collections/" + id + "/items";
+    std::string self = items_url + "?limit=" + std::to_string(q.limit);
+    if (q.bbox) self += "&bbox=" + format_bbox(*q.bbox);
+    std::string next_query = self;
+    if (q.after) self += "&after=" + std::to_string(*q.after);
+    if (q.offset) self += "&offset=" + std::to_string(q.offset);
+    json links = {link(self, "self", geojson_type, "this page"),
+                  link(base + "/collections/" + id, "collection", json_type, "the collection")};
+    if (more) links.push_back(link(next_query + "&after=" + std::to_string(last_id), "next", geojson_type, "the next page"));
+
+    std::string out = R"({"type":"FeatureCollection","features":[)";
+    out += features;
+    out += R"(],"numberMatched":)" + std::to_string(matched);
+    out += R"(,"numberReturned":)" + std::to_string(returned);
+    out += R"(,"timeStamp":")" + now_utc() + "\"";
+    out += R"(,"links":)" + links.dump() + "}";
+    return out;
+}
+
+std::optional<std::string> item(store::Database& db, const std::string& base, const std::string& id, std::int64_t fid) {
+    if (!find_def(id)) return std::nullopt;
+    const Source& src = source_of(id);
+    std::string sql = std::string{src.select_from} + " WHERE " + src.id_column + " = ?5";
+    if (*src.fixed_filter) sql += std::string{" AND "} + src.fixed_filter;
+    auto& s = db.cached(sql);
+    s.bind(5, fid);
+    if (*src.fixed_filter) s.bind(9, latest_run(db));
+    if (!s.step()) {
+        s.reset();
+        return std::nullopt;
+    }
+    std::string feature;
+    src.write(feature, s);
+    s.reset();
+    // Add the links a client uses to go back to the collection.
+    feature.pop_back();
+    const std::string href = base + "/collections/" + id + "/items/" + std::to_string(fid);
+    feature += R"(,"links":)" +
+               json{link(href, "self", geojson_type, "this feature"), link(base + "/collections/" + id, "collection", json_type, "the collection")}
+                   .dump() +
+               "}";
+    return feature;
+}
+
+} // namespace diming::ogc

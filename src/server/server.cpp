@@ -1,0 +1,361 @@
+#include "server/server.hpp"
+
+#include "address/parser.hpp"
+#include "core/text.hpp"
+#include "lookup/query.hpp"
+#include "server/call.hpp"
+#include "store/migrations.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <thread>
+
+namespace diming::server {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Per worker thread: the request being served (httplib serves a connection's requests on one thread).
+struct RequestState {
+    Clock::time_point started;
+    std::string route = "unmatched";
+    std::string actor;
+};
+thread_local RequestState current_request;
+thread_local std::unique_ptr<Worker> thread_worker;
+thread_local const ServerState* thread_worker_owner = nullptr;
+
+Worker& worker_for(ServerState& state) {
+    if (!thread_worker || thread_worker_owner != &state) {
+        thread_worker = std::make_unique<Worker>(Worker{store::Database::open(state.options.db, store::Access::read_only), {}});
+        thread_worker_owner = &state;
+    }
+    return *thread_worker;
+}
+
+// Messages may quote client text; invalid UTF-8 in it is replaced rather than failing the response.
+std::string error_body(const std::string& code, const std::string& message, const std::string& field) {
+    nlohmann::json j{{"error", code}, {"message", message}};
+    j["field"] = field.empty() ? nlohmann::json(nullptr) : nlohmann::json(field);
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+const char* status_code_name(int status) {
+    switch (status) {
+    case 400: return "bad_request";
+    case 401: return "unauthorized";
+    case 403: return "forbidden";
+    case 404: return "not_found";
+    case 405: return "method_not_allowed";
+    case 409: return "conflict";
+    case 413: return "payload_too_large";
+    case 414: return "uri_too_long";
+    case 415: return "unsupported_media_type";
+    case 503: return "unavailable";
+    default: return status >= 500 ? "internal_error" : "error";
+    }
+}
+
+bool host_header_ok(const std::string& host) {
+    if (host.empty() || host.size() > 255) return false;
+    for (char c : host) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+                        c == ':' || c == '[' || c == ']';
+        if (!ok) return false;
+    }
+    return true;
+}
+
+class AccessLog {
+public:
+    explicit AccessLog(const std::string& where) {
+        if (where.empty()) return;
+        if (where == "-") {
+            file_ = stderr;
+            return;
+        }
+        file_ = std::fopen(where.c_str(), "a");
+        owned_ = true;
+        if (!file_) throw input_error{where + ": cannot open the access log for appending"};
+    }
+    AccessLog(const AccessLog&) = delete;
+    AccessLog& operator=(const AccessLog&) = delete;
+    ~AccessLog() {
+        if (owned_ && file_) std::fclose(file_);
+    }
+    void write(const httplib::Request& req, const httplib::Response& res, double seconds, const RequestState& rs) {
+        if (!file_) return;
+        char at[32];
+        const auto now = std::chrono::system_clock::now();
+        const std::time_t t = std::chrono::system_clock::to_time_t(now);
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        std::strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        // Paths and parameters are client text: the JSON serialiser escapes them (invalid UTF-8 replaced).
+        nlohmann::json line{{"at", at},
+                            {"remote", req.remote_addr},
+                            {"method", req.method},
+                            {"path", req.path},
+                            {"route", rs.route},
+                            {"status", res.status},
+                            {"bytes", res.body.size()},
+                            {"ms", std::round(seconds * 1e5) / 100},
+                            {"actor", rs.actor}};
+        const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+        std::lock_guard lock{mutex_};
+        std::fwrite(text.data(), 1, text.size(), file_);
+        std::fflush(file_);
+    }
+
+private:
+    std::FILE* file_ = nullptr;
+    bool owned_ = false;
+    std::mutex mutex_;
+};
+
+std::shared_ptr<const address::Gazetteer> load_gazetteer(const std::filesystem::path& db_path) {
+    auto db = store::Database::open(db_path, store::Access::read_only);
+    return std::make_shared<const address::Gazetteer>(address::Gazetteer::from_database(db));
+}
+
+} // namespace
+
+// ---- Call ------------------------------------------------------------------------------
+
+std::string Call::base_url() const {
+    if (!state.options.public_url.empty()) return state.options.public_url;
+    const std::string host = req.get_header_value("Host");
+    if (host_header_ok(host)) return "http://" + host;
+    return "http://" + state.options.host + ":" + std::to_string(state.port);
+}
+
+void Call::allow_params(std::initializer_list<const char*> allowed) const {
+    for (auto it = req.params.begin(); it != req.params.end(); ++it) {
+        bool known = false;
+        for (const char* a : allowed) known = known || it->first == a;
+        const std::string shown = text::is_valid_utf8(it->first) ? it->first.substr(0, 40) : std::string{"(not UTF-8)"};
+        if (!known) {
+            std::string list;
+            for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string{a};
+            throw http_error{400, "bad_request", "unknown query parameter '" + shown + "'" + (list.empty() ? " (none are accepted here)" : " (accepted: " + list + ")"), shown};
+        }
+        if (req.params.count(it->first) > 1) throw http_error{400, "bad_request", "query parameter '" + shown + "' given more than once", shown};
+    }
+}
+
+std::optional<std::string> Call::param(const char* name) const {
+    auto it = req.params.find(name);
+    if (it == req.params.end()) return std::nullopt;
+    return it->second;
+}
+
+nlohmann::json Call::json_body() const {
+    const std::string type = req.get_header_value("Content-Type");
+    if (type.rfind("application/json", 0) != 0) {
+        throw http_error{415, "unsupported_media_type", "send the body as JSON with Content-Type: application/json"};
+    }
+    if (!text::is_valid_utf8(req.body)) throw http_error{400, "bad_request", "the body is not valid UTF-8"};
+    auto body = nlohmann::json::parse(req.body, nullptr, false);
+    if (body.is_discarded()) throw http_error{400, "bad_request", "the body is not well-formed JSON"};
+    if (!body.is_object()) throw http_error{400, "bad_request", "the body must be a JSON object"};
+    return body;
+}
+
+const access::Principal& Call::require(access::Role role) const {
+    if (!who) {
+        if (req.has_header("Authorization")) {
+            throw http_error{401, "unauthorized", "the token is not valid (unknown, revoked or malformed)"};
+        }
+        throw http_error{401, "unauthorized", "this needs a token: send Authorization: Bearer <token>"};
+    }
+    if (!access::allows(who->role, role)) {
+        throw http_error{403, "forbidden",
+                         "token '" + who->name + "' has role " + access::to_string(who->role) + "; this needs " + access::to_string(role)};
+    }
+    return *who;
+}
+
+void Call::send_json(int status, const std::string& body, const char* type) const {
+    res.status = status;
+    res.set_content(body, type);
+}
+
+// ---- routing ---------------------------------------------------------------------------
+
+void route(httplib::Server& http, ServerState& state, const char* method, const std::string& pattern, std::string name,
+           Handler handler) {
+    auto wrapped = [&state, name = std::move(name), handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+        current_request.route = name;
+        try {
+            Worker& worker = worker_for(state);
+            Call call{req, res, state, worker, std::nullopt};
+            const std::string auth = req.get_header_value("Authorization");
+            if (auth.rfind("Bearer ", 0) == 0) {
+                call.who = access::authenticate(worker.db, std::string_view{auth}.substr(7));
+                if (call.who) current_request.actor = call.who->name;
+            }
+            if (!state.options.open_reads && req.method == "GET") call.require(access::Role::viewer);
+            handler(call);
+        } catch (const http_error& e) {
+            res.status = e.status();
+            if (e.status() == 401) res.set_header("WWW-Authenticate", "Bearer realm=\"diming\"");
+            res.set_content(error_body(e.code(), e.what(), e.field()), "application/json");
+        } catch (const lookup::query_error& e) {
+            res.status = 400;
+            res.set_content(error_body("bad_request", e.reason(), e.field()), "application/json");
+        } catch (const access::access_error& e) {
+            res.status = 409;
+            res.set_content(error_body("conflict", e.what(), ""), "application/json");
+        } catch (const address::address_error& e) {
+            res.status = 400;
+            res.set_content(error_body("bad_request", e.what(), "q"), "application/json");
+        } catch (const store::database_error& e) {
+            // The details (file, SQL error) go to the server's log, not to the client.
+            std::cerr << "diming serve: " << req.method << ' ' << req.path << ": " << e.what() << '\n';
+            const bool busy = std::string_view{e.what()}.find("locked") != std::string_view::npos;
+            res.status = busy ? 503 : 500;
+            res.set_content(error_body(busy ? "unavailable" : "internal_error",
+                                       busy ? "the registry is busy; try again" : "the server could not read the registry; see its log",
+                                       ""),
+                            "application/json");
+        } catch (const std::exception& e) {
+            std::cerr << "diming serve: " << req.method << ' ' << req.path << ": " << e.what() << '\n';
+            res.status = 500;
+            res.set_content(error_body("internal_error", "the server failed on this request; see its log", ""), "application/json");
+        }
+    };
+    if (std::string_view{method} == "GET") http.Get(pattern, wrapped);
+    else if (std::string_view{method} == "POST") http.Post(pattern, wrapped);
+    else if (std::string_view{method} == "DELETE") http.Delete(pattern, wrapped);
+    else if (std::string_view{method} == "PUT") http.Put(pattern, wrapped);
+    else if (std::string_view{method} == "PATCH") http.Patch(pattern, wrapped);
+}
+
+// ---- serve -----------------------------------------------------------------------------
+
+void serve(const ServerOptions& options, const std::function<void(int port)>& on_listening) {
+    if (options.threads < 1 || options.threads > 1024) throw input_error{"--threads must be between 1 and 1024"};
+    ServerState state;
+    state.options = options;
+    {
+        auto check = store::Database::open(options.db, store::Access::read_write);
+        store::require_current_schema(check);
+    }
+    state.writer.emplace(store::Database::open(options.db, store::Access::read_write));
+    state.set_gazetteer(load_gazetteer(options.db));
+    AccessLog access_log{options.access_log};
+
+    // Signals go to one thread that waits for them; block them before any other thread starts.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    httplib::Server http;
+    const int threads = options.threads;
+    http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+    // Without TCP_NODELAY every small response waits ~40 ms for a delayed ACK (Nagle).
+    http.set_tcp_nodelay(true);
+    http.set_keep_alive_max_count(1000);
+    http.set_read_timeout(options.timeout_seconds, 0);
+    http.set_write_timeout(options.timeout_seconds, 0);
+    http.set_payload_max_length(options.max_body_bytes);
+    http.set_default_headers({{"Access-Control-Allow-Origin", "*"}, {"X-Content-Type-Options", "nosniff"}});
+
+    http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+        current_request.started = Clock::now();
+        current_request.route = "unmatched";
+        current_request.actor.clear();
+        return httplib::Server::HandlerResponse::Unhandled;
+    });
+    http.set_error_handler(httplib::Server::HandlerWithResponse{[](const httplib::Request&, httplib::Response& res) {
+        // Errors httplib raises itself (no route, body too large, bad request line) and
+        // handlers' errors alike leave with a JSON body.
+        if (res.body.empty()) {
+            const std::string message = res.status == 404 ? "no such resource" : res.status == 413 ? "the request body is too large" : "the request was refused";
+            res.set_content(error_body(status_code_name(res.status), message, ""), "application/json");
+        }
+        return httplib::Server::HandlerResponse::Handled;
+    }});
+    http.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        try {
+            if (ep) std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+            std::cerr << "diming serve: " << req.method << ' ' << req.path << ": " << e.what() << '\n';
+        } catch (...) {
+        }
+        res.status = 500;
+        res.set_content(error_body("internal_error", "the server failed on this request; see its log", ""), "application/json");
+    });
+    http.set_logger([&state, &access_log](const httplib::Request& req, const httplib::Response& res) {
+        const double seconds = std::chrono::duration<double>(Clock::now() - current_request.started).count();
+        state.metrics.record(current_request.route, req.method, res.status, seconds);
+        access_log.write(req, res, seconds, current_request);
+    });
+
+    route(http, state, "GET", "/healthz", "/healthz", [](Call& c) {
+        c.allow_params({});
+        auto& s = c.worker.db.cached("SELECT count(*) FROM place_names");
+        s.step();
+        const auto names = s.column_int(0);
+        s.reset();
+        c.send_json(200, nlohmann::json{{"status", "ok"}, {"schema_version", store::schema_version(c.worker.db)}, {"place_names", names}});
+    });
+    route(http, state, "GET", "/metrics", "/metrics", [](Call& c) {
+        c.allow_params({});
+        c.res.set_content(c.state.metrics.render(), "text/plain; version=0.0.4");
+    });
+    add_api_routes(http, state);
+    add_ogc_routes(http, state);
+
+    if (options.port == 0) {
+        state.port = http.bind_to_any_port(options.host);
+        if (state.port < 0) throw input_error{"cannot listen on " + options.host + " (any port)"};
+    } else {
+        if (!http.bind_to_port(options.host, options.port)) {
+            throw input_error{"cannot listen on " + options.host + ":" + std::to_string(options.port) + " (in use, or not this machine's address)"};
+        }
+        state.port = options.port;
+    }
+
+    std::atomic<bool> stopping{false};
+    std::thread signal_thread{[&] {
+        while (true) {
+            int sig = 0;
+            if (sigwait(&signals, &sig) != 0) continue;
+            if (stopping.load()) return;
+            if (sig == SIGHUP) {
+                try {
+                    state.set_gazetteer(load_gazetteer(options.db));
+                    std::cerr << "diming serve: reloaded the registry's names\n";
+                } catch (const std::exception& e) {
+                    std::cerr << "diming serve: reload failed, keeping the names loaded before: " << e.what() << '\n';
+                }
+                continue;
+            }
+            std::cerr << "diming serve: stopping (finishing requests in flight)\n";
+            stopping = true;
+            http.stop();
+            return;
+        }
+    }};
+
+    on_listening(state.port);
+    const bool ok = http.listen_after_bind();
+    const bool by_signal = stopping.exchange(true);
+    if (!by_signal) pthread_kill(signal_thread.native_handle(), SIGTERM);
+    signal_thread.join();
+    pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
+    if (!ok && !by_signal) throw input_error{"the server stopped listening unexpectedly"};
+}
+
+} // namespace diming::server

@@ -1,0 +1,32 @@
+#pragma once
+// diming's HTTP server: name and address lookup, OGC API - Features, tokens. Each worker
+// thread reads through its own SQLite connection (WAL lets readers run beside the writer);
+// writes go through one connection, one at a time, each in a transaction with its audit entry.
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+namespace diming::server {
+
+struct ServerOptions {
+    std::filesystem::path db;
+    std::string host = "127.0.0.1";
+    int port = 8080;                   // 0: any free port (reported through on_listening)
+    // Worker threads. A keep-alive connection holds its worker between requests, so this is
+    // also how many clients are served at once; more wait in the accept queue.
+    int threads = 32;
+    bool open_reads = true;            // false: reads need a token too (any role)
+    std::size_t max_body_bytes = 1 << 20;
+    int timeout_seconds = 10;          // reading a request, writing a response
+    std::string access_log = "-";      // "-": standard error; "": none; else a file (appended)
+    std::string public_url;            // base of absolute links, when behind a proxy; else from Host
+};
+
+// Serves until SIGTERM or SIGINT, then stops accepting and finishes the requests in flight.
+// SIGHUP reloads the names the address parser knows (after an import from the command line).
+// on_listening is called once the socket is bound, with its port.
+void serve(const ServerOptions& options, const std::function<void(int port)>& on_listening);
+
+} // namespace diming::server
