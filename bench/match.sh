@@ -4,19 +4,9 @@
 # exact equality join of the address texts in SQLite (what a spreadsheet VLOOKUP does).
 # Bar (issue 6): 1M x 1M under 60 s, peak under 4 GiB.
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/registry.sh"
 for plates in ${@:-100000 300000 1000000}; do
-  out="$BENCH_OUT/sample-$plates"
-  [ -f "$out/police.csv" ] || "$DIMING" sample --out "$out" --plates "$plates" >/dev/null 2>&1
-  db="$BENCH_OUT/match-$plates.sqlite"
-  if [ ! -f "$db.ready" ]; then
-    rm -f "$db" "$db-wal" "$db-shm"
-    "$DIMING" init --db "$db" >/dev/null
-    "$DIMING" import-divisions --db "$db" "$here/data/divisions/330482.csv" >/dev/null
-    "$DIMING" import --db "$db" --source civil --profile "$here/importers/profiles/civil-registry.json" --rejects /dev/null "$out/civil.gpkg" >/dev/null 2>&1
-    "$DIMING" import --db "$db" --source police --profile "$here/importers/profiles/police-yibiaosanshi.json" --rejects /dev/null "$out/police.csv" >/dev/null 2>&1
-    touch "$db.ready"
-  fi
+  db=$(registry_db "$plates")
   start=$(date +%s.%N)
   /usr/bin/time -f "%M" -o "$BENCH_OUT/match.rss" "$DIMING" match --db "$db" --police 2 --civil 1 --threads 2 > "$BENCH_OUT/match-$plates.txt"
   diming_s=$(echo "$(date +%s.%N) - $start" | bc)

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstring>
@@ -50,109 +51,52 @@ json link(const std::string& href, const char* rel, const char* type, const std:
     return l;
 }
 
-void append_number(std::string& out, double v) {
-    char buf[32];
-    const int n = std::snprintf(buf, sizeof buf, "%.7f", v);
-    out.append(buf, static_cast<std::size_t>(n));
-}
 
-void append_point(std::string& out, const store::Statement& s, int x_column) {
-    if (s.is_null(x_column)) {
-        out += "null";
-        return;
-    }
-    out += R"({"type":"Point","coordinates":[)";
-    append_number(out, s.column_double(x_column));
-    out += ',';
-    append_number(out, s.column_double(x_column + 1));
-    out += "]}";
-}
 
-json text_or_null(const store::Statement& s, int column) {
-    if (s.is_null(column)) return nullptr;
-    return s.column_text(column);
-}
-json int_or_null(const store::Statement& s, int column) {
-    if (s.is_null(column)) return nullptr;
-    return s.column_int(column);
-}
-json real_or_null(const store::Statement& s, int column) {
-    if (s.is_null(column)) return nullptr;
-    return s.column_double(column);
-}
-
-// The SELECT list and FROM clause of each collection, and how a row becomes a feature. The
-// first column is always the integer feature id.
+// Each collection's query yields three columns: the integer feature id, the geometry as
+// GeoJSON (SpatiaLite's AsGeoJSON) and the properties as a JSON object (SQLite's
+// json_object), so that a page of features is assembled without building a JSON tree here.
 struct Source {
     const char* select_from;
     const char* id_column;
     const char* fixed_filter;  // "" or a condition on ?9 (the match run)
-    void (*write)(std::string& out, const store::Statement& s);
 };
-
-void write_feature_head(std::string& out, std::int64_t id) {
-    out += R"({"type":"Feature","id":)";
-    out += std::to_string(id);
-    out += R"(,"geometry":)";
-}
-
-void write_place_name(std::string& out, const store::Statement& s) {
-    write_feature_head(out, s.column_int(0));
-    out += s.is_null(1) ? std::string{"null"} : s.column_text(1);
-    json p{{"name", s.column_text(2)},           {"pinyin", s.column_text(3)},        {"category_code", s.column_text(4)},
-           {"category", s.column_text(5)},       {"division_code", s.column_text(6)}, {"status", s.column_text(7)},
-           {"approval_doc", text_or_null(s, 8)}, {"approval_date", text_or_null(s, 9)}};
-    out += R"(,"properties":)" + p.dump() + "}";
-}
-
-void write_door_plate(std::string& out, const store::Statement& s) {
-    write_feature_head(out, s.column_int(0));
-    append_point(out, s, 1);
-    json p{{"plate_type", s.column_text(3)},  {"standard_address", s.column_text(4)}, {"place_name_id", s.column_int(5)},
-           {"place_name", s.column_text(6)},  {"hamlet", s.column_text(7)},           {"number", int_or_null(s, 8)},
-           {"suffix", s.column_text(9)},      {"compound", s.column_text(10)},        {"building", s.column_text(11)},
-           {"unit", s.column_text(12)},       {"room", s.column_text(13)},            {"town_code", s.column_text(14)},
-           {"community_code", text_or_null(s, 15)}, {"status", s.column_text(16)},    {"parent_id", int_or_null(s, 17)}};
-    out += R"(,"properties":)" + p.dump() + "}";
-}
-
-void write_match_result(std::string& out, const store::Statement& s) {
-    write_feature_head(out, s.column_int(0));
-    append_point(out, s, 1);
-    json p{{"run_id", s.column_int(3)},
-           {"level", s.column_text(4)},
-           {"score", s.column_double(5)},
-           {"distance_m", real_or_null(s, 6)},
-           {"spatially_consistent", int_or_null(s, 7)},
-           {"ties", s.column_int(8)},
-           {"reason", s.column_text(9)},
-           {"police_source_id", text_or_null(s, 10)},
-           {"police_address", s.column_text(11)},
-           {"civil_address_id", int_or_null(s, 12)},
-           {"civil_address", text_or_null(s, 13)},
-           {"door_plate_id", int_or_null(s, 14)}};
-    out += R"(,"properties":)" + p.dump() + "}";
-}
 
 const Source& source_of(const std::string& id) {
     static const Source place_names{
-        "SELECT p.id, AsGeoJSON(p.geom, 7), p.name, p.pinyin, p.category_code, c.name, p.division_code, p.status, "
-        "p.approval_doc, p.approval_date FROM place_names p JOIN place_name_categories c ON c.code = p.category_code",
-        "p.id", "", write_place_name};
+        "SELECT p.id, AsGeoJSON(p.geom, 7), json_object('name', p.name, 'pinyin', p.pinyin, 'category_code', p.category_code, "
+        "'category', c.name, 'division_code', p.division_code, 'status', p.status, 'approval_doc', p.approval_doc, "
+        "'approval_date', p.approval_date) FROM place_names p JOIN place_name_categories c ON c.code = p.category_code",
+        "p.id", ""};
     static const Source door_plates{
-        "SELECT d.id, X(d.geom), Y(d.geom), d.plate_type, d.standard_address, d.place_name_id, p.name, d.hamlet, d.number, "
-        "d.suffix, d.compound, d.building, d.unit, d.room, d.town_code, d.community_code, d.status, d.parent_id "
+        "SELECT d.id, AsGeoJSON(d.geom, 7), json_object('plate_type', d.plate_type, 'standard_address', d.standard_address, "
+        "'place_name_id', d.place_name_id, 'place_name', p.name, 'hamlet', d.hamlet, 'number', d.number, 'suffix', d.suffix, "
+        "'compound', d.compound, 'building', d.building, 'unit', d.unit, 'room', d.room, 'town_code', d.town_code, "
+        "'community_code', d.community_code, 'status', d.status, 'parent_id', d.parent_id) "
         "FROM door_plates d JOIN place_names p ON p.id = d.place_name_id",
-        "d.id", "", write_door_plate};
+        "d.id", ""};
     static const Source match_results{
-        "SELECT r.police_address_id, X(s.geom), Y(s.geom), r.run_id, r.level, r.score, r.distance_m, r.spatially_consistent, "
-        "r.ties, r.reason, s.source_id, s.raw_address, r.civil_address_id, c.raw_address, c.door_plate_id "
+        "SELECT r.police_address_id, AsGeoJSON(s.geom, 7), json_object('run_id', r.run_id, 'level', r.level, 'score', r.score, "
+        "'distance_m', r.distance_m, 'spatially_consistent', r.spatially_consistent, 'ties', r.ties, 'reason', r.reason, "
+        "'police_source_id', s.source_id, 'police_address', s.raw_address, 'civil_address_id', r.civil_address_id, "
+        "'civil_address', c.raw_address, 'door_plate_id', c.door_plate_id) "
         "FROM match_results r JOIN source_addresses s ON s.id = r.police_address_id "
         "LEFT JOIN source_addresses c ON c.id = r.civil_address_id",
-        "r.police_address_id", "r.run_id = ?9", write_match_result};
+        "r.police_address_id", "r.run_id = ?9"};
     if (id == "place_names") return place_names;
     if (id == "door_plates") return door_plates;
     return match_results;
+}
+
+void write_feature(std::string& out, const store::Statement& s) {
+    out += R"({"type":"Feature","id":)";
+    out += std::to_string(s.column_int(0));
+    out += R"(,"geometry":)";
+    if (s.is_null(1)) out += "null";
+    else out.append(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 1)), static_cast<std::size_t>(sqlite3_column_bytes(s.get(), 1)));
+    out += R"(,"properties":)";
+    out.append(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 2)), static_cast<std::size_t>(sqlite3_column_bytes(s.get(), 2)));
+    out += '}';
 }
 
 std::int64_t latest_run(store::Database& db) {
@@ -357,37 +301,66 @@ std::string items(store::Database& db, CountCache& counts, const std::string& ba
     if (bbox) {
         if (const auto e = rtree_extent(db, d->rtree); e && bbox->contains(*e)) bbox.reset();
     }
-    std::string sql = std::string{src.select_from} + " WHERE " + src.id_column + " > ?5";
-    if (*src.fixed_filter) sql += std::string{" AND "} + src.fixed_filter;
-    if (bbox) {
-        sql += std::string{" AND "} + src.id_column + " IN (SELECT pkid FROM " + d->rtree +
-               " WHERE xmax >= ?1 AND xmin <= ?3 AND ymax >= ?2 AND ymin <= ?4)";
-    }
-    sql += std::string{" ORDER BY "} + src.id_column + " LIMIT ?6 OFFSET ?7";
-    auto& s = db.cached(sql);
-    if (bbox) s.bind(1, bbox->min_lon).bind(2, bbox->min_lat).bind(3, bbox->max_lon).bind(4, bbox->max_lat);
-    s.bind(5, q.after.value_or(std::numeric_limits<std::int64_t>::min()));
-    s.bind(6, q.limit + 1).bind(7, q.offset);
-    if (*src.fixed_filter) s.bind(9, run);
-
-    const auto write = src.write;
-    std::string features;
-    features.reserve(static_cast<std::size_t>(q.limit) * 400);
+    std::string out;
     int returned = 0;
     bool more = false;
     std::int64_t last_id = 0;
-    while (s.step()) {
+    auto begin_page = [&](std::int64_t matched) {
+        out = R"({"type":"FeatureCollection","numberMatched":)" + std::to_string(matched) + R"(,"features":[)";
+        out.reserve(static_cast<std::size_t>(q.limit) * 600 + 1024);
+    };
+    // Appends the statement's row as a feature; false once the page is full (one row past
+    // the limit tells whether there is a next page).
+    auto take = [&](const store::Statement& row) {
         if (returned == q.limit) {
             more = true;
-            break;
+            return false;
         }
-        if (returned) features += ',';
-        write(features, s);
-        last_id = s.column_int(0);
+        if (returned) out += ',';
+        write_feature(out, row);
+        last_id = row.column_int(0);
         ++returned;
+        return true;
+    };
+
+    if (bbox && id != "match_results") {
+        // One pass over the R*Tree gives both numberMatched and the page: the ids in the box,
+        // sorted, then the features after the cursor fetched by id.
+        auto& box = db.cached(std::string{"SELECT pkid FROM "} + d->rtree + " WHERE xmax >= ?1 AND xmin <= ?3 AND ymax >= ?2 AND ymin <= ?4");
+        box.bind(1, bbox->min_lon).bind(2, bbox->min_lat).bind(3, bbox->max_lon).bind(4, bbox->max_lat);
+        std::vector<std::int64_t> ids;
+        while (box.step()) ids.push_back(box.column_int(0));
+        box.reset();
+        std::sort(ids.begin(), ids.end());
+        begin_page(static_cast<std::int64_t>(ids.size()));
+        auto it = q.after ? std::upper_bound(ids.begin(), ids.end(), *q.after) : ids.begin();
+        it += std::min<std::int64_t>(q.offset, ids.end() - it);
+        auto& feature = db.cached(std::string{src.select_from} + " WHERE " + src.id_column + " = ?5");
+        for (; it != ids.end(); ++it) {
+            feature.bind(5, *it);
+            const bool found = feature.step();
+            const bool go_on = !found || take(feature);
+            feature.reset();
+            if (!go_on) break;
+        }
+    } else {
+        begin_page(count_features(db, counts, id, bbox, run));
+        std::string sql = std::string{src.select_from} + " WHERE " + src.id_column + " > ?5";
+        if (*src.fixed_filter) sql += std::string{" AND "} + src.fixed_filter;
+        if (bbox) {
+            sql += std::string{" AND "} + src.id_column + " IN (SELECT pkid FROM " + d->rtree +
+                   " WHERE xmax >= ?1 AND xmin <= ?3 AND ymax >= ?2 AND ymin <= ?4)";
+        }
+        sql += std::string{" ORDER BY "} + src.id_column + " LIMIT ?6 OFFSET ?7";
+        auto& s = db.cached(sql);
+        if (bbox) s.bind(1, bbox->min_lon).bind(2, bbox->min_lat).bind(3, bbox->max_lon).bind(4, bbox->max_lat);
+        s.bind(5, q.after.value_or(std::numeric_limits<std::int64_t>::min()));
+        s.bind(6, q.limit + 1).bind(7, q.offset);
+        if (*src.fixed_filter) s.bind(9, run);
+        while (s.step() && take(s)) {
+        }
+        s.reset();
     }
-    s.reset();
-    const auto matched = count_features(db, counts, id, bbox, run);
 
     const std::string items_url = base + "/collections/" + id + "/items";
     std::string self = items_url + "?limit=" + std::to_string(q.limit);
@@ -399,10 +372,7 @@ std::string items(store::Database& db, CountCache& counts, const std::string& ba
                   link(base + "/collections/" + id, "collection", json_type, "the collection")};
     if (more) links.push_back(link(next_query + "&after=" + std::to_string(last_id), "next", geojson_type, "the next page"));
 
-    std::string out = R"({"type":"FeatureCollection","features":[)";
-    out += features;
-    out += R"(],"numberMatched":)" + std::to_string(matched);
-    out += R"(,"numberReturned":)" + std::to_string(returned);
+    out += R"(],"numberReturned":)" + std::to_string(returned);
     out += R"(,"timeStamp":")" + now_utc() + "\"";
     out += R"(,"links":)" + links.dump() + "}";
     return out;
@@ -421,7 +391,7 @@ std::optional<std::string> item(store::Database& db, const std::string& base, co
         return std::nullopt;
     }
     std::string feature;
-    src.write(feature, s);
+    write_feature(feature, s);
     s.reset();
     // Add the links a client uses to go back to the collection.
     feature.pop_back();

@@ -80,7 +80,7 @@ struct Call {
     // The caller's principal, requiring `role` (401 without a valid token, 403 with the wrong role).
     const access::Principal& require(access::Role role) const;
 
-    void send_json(int status, const std::string& body, const char* type = "application/json") const;
+    void send_json(int status, std::string body, const char* type = "application/json") const;
     void send_json(int status, const nlohmann::json& body) const {
         send_json(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
