@@ -23,6 +23,8 @@ void add_serve(CLI::App& app);
 void add_token(CLI::App& app);
 void add_names(CLI::App& app);
 void add_geocode(CLI::App& app);
+void add_plates(CLI::App& app);
+void add_print_orders(CLI::App& app);
 
 // The parser's gazetteer: the registry's names with --db, else Pinghu's shipped divisions.
 address::Gazetteer load_gazetteer(const std::string& db_path);

@@ -50,6 +50,8 @@ int main(int argc, char** argv) {
     diming::cli::add_audit(app);
     diming::cli::add_names(app);
     diming::cli::add_geocode(app);
+    diming::cli::add_plates(app);
+    diming::cli::add_print_orders(app);
     diming::cli::add_serve(app);
     diming::cli::add_token(app);
     diming::cli::add_sample(app);

@@ -23,6 +23,22 @@ public:
     using error::error;
 };
 
+// A change the registry refuses (a name already taken, an illegal issuance move, no such
+// record): the kind says how the CLI and the server answer it (exit code 3; HTTP 400, 404
+// or 409), field names the offending input when there is one.
+class refusal : public input_error {
+public:
+    enum class Kind { invalid, not_found, conflict };
+    refusal(Kind kind, const std::string& message, std::string field = {})
+        : input_error{message}, kind_{kind}, field_{std::move(field)} {}
+    Kind kind() const noexcept { return kind_; }
+    const std::string& field() const noexcept { return field_; }
+
+private:
+    Kind kind_;
+    std::string field_;
+};
+
 // A C library (GDAL, GEOS, PROJ, ICU) failed in a way the caller cannot fix by changing input.
 class library_error : public error {
 public:

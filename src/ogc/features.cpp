@@ -1,6 +1,7 @@
 #include "ogc/features.hpp"
 
 #include "store/database.hpp"
+#include "store/spatial_index.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -107,37 +108,14 @@ std::int64_t latest_run(store::Database& db) {
     return id;
 }
 
-// The extent of an R*Tree from its root node: the union of the root's cells. Node layout
-// (SQLite's rtree.c): 2-byte depth, 2-byte cell count, then per cell an 8-byte id and
-// 4 big-endian float32 (minx, maxx, miny, maxy), stored rounded outward.
+// The collection's extent from its spatial index's root node.
 std::optional<lookup::BBox> rtree_extent(store::Database& db, const char* rtree) {
-    auto& s = db.cached(std::string{"SELECT data FROM \""} + rtree + "_node\" WHERE nodeno = 1");
-    if (!s.step()) {
-        s.reset();
-        return std::nullopt;
-    }
-    const auto* data = static_cast<const unsigned char*>(sqlite3_column_blob(s.get(), 0));
-    const int size = sqlite3_column_bytes(s.get(), 0);
-    std::optional<lookup::BBox> box;
-    if (data && size >= 4) {
-        const int cells = (data[2] << 8) | data[3];
-        auto f32 = [&](int offset) {
-            const std::uint32_t bits = (std::uint32_t{data[offset]} << 24) | (std::uint32_t{data[offset + 1]} << 16) |
-                                       (std::uint32_t{data[offset + 2]} << 8) | std::uint32_t{data[offset + 3]};
-            float f;
-            std::memcpy(&f, &bits, sizeof f);
-            return static_cast<double>(f);
-        };
-        for (int i = 0; i < cells && 4 + (i + 1) * 24 <= size; ++i) {
-            const int at = 4 + i * 24 + 8;
-            const lookup::BBox c{f32(at), f32(at + 8), f32(at + 4), f32(at + 12)};
-            if (!box) box = c;
-            else box = lookup::BBox{std::min(box->min_lon, c.min_lon), std::min(box->min_lat, c.min_lat),
-                                    std::max(box->max_lon, c.max_lon), std::max(box->max_lat, c.max_lat)};
-        }
-    }
-    s.reset();
-    return box;
+    // "idx_<table>_geom" -> table
+    std::string table{rtree + 4};
+    table.resize(table.size() - 5);
+    const auto e = store::indexed_extent(db, table);
+    if (!e) return std::nullopt;
+    return lookup::BBox{e->min_x, e->min_y, e->max_x, e->max_y};
 }
 
 json collection_json(store::Database& db, const std::string& base, const CollectionDef& d) {

@@ -53,6 +53,8 @@ struct ServerState {
         std::lock_guard lock{gazetteer_mutex};
         return gazetteer_;
     }
+    // After a naming change: the parser must know the new names (and former ones).
+    void reload_names();
     void set_gazetteer(std::shared_ptr<const address::Gazetteer> g) {
         std::lock_guard lock{gazetteer_mutex};
         gazetteer_ = std::move(g);
@@ -89,6 +91,7 @@ struct Call {
 // Route registration, one function per area.
 void add_api_routes(httplib::Server& http, ServerState& state);
 void add_ogc_routes(httplib::Server& http, ServerState& state);
+void add_registry_routes(httplib::Server& http, ServerState& state);
 
 // Registers a handler under a route name (for metrics and the access log), with its errors
 // mapped to JSON responses in one place.

@@ -3,6 +3,7 @@
 #include "address/parser.hpp"
 #include "core/text.hpp"
 #include "lookup/query.hpp"
+#include "naming/checks.hpp"
 #include "server/call.hpp"
 #include "store/migrations.hpp"
 
@@ -137,6 +138,8 @@ std::shared_ptr<const address::Gazetteer> load_gazetteer(const std::filesystem::
 
 } // namespace
 
+void ServerState::reload_names() { set_gazetteer(load_gazetteer(options.db)); }
+
 // ---- Call ------------------------------------------------------------------------------
 
 std::string Call::base_url() const {
@@ -221,6 +224,14 @@ void route(httplib::Server& http, ServerState& state, const char* method, const 
             res.status = e.status();
             if (e.status() == 401) res.set_header("WWW-Authenticate", "Bearer realm=\"diming\"");
             res.set_content(error_body(e.code(), e.what(), e.field()), "application/json");
+        } catch (const naming::naming_error& e) {
+            res.status = 409;
+            auto body = nlohmann::json::parse(error_body("conflict", e.what(), e.field()));
+            body["conflicts"] = naming::to_json(e.conflicts());
+            res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
+        } catch (const refusal& e) {
+            res.status = e.kind() == refusal::Kind::not_found ? 404 : e.kind() == refusal::Kind::conflict ? 409 : 400;
+            res.set_content(error_body(status_code_name(res.status), e.what(), e.field()), "application/json");
         } catch (const lookup::query_error& e) {
             res.status = 400;
             res.set_content(error_body("bad_request", e.reason(), e.field()), "application/json");
@@ -337,6 +348,7 @@ void serve(const ServerOptions& options, const std::function<void(int port)>& on
     });
     add_api_routes(http, state);
     add_ogc_routes(http, state);
+    add_registry_routes(http, state);
 
     if (options.port == 0) {
         state.port = http.bind_to_any_port(options.host);

@@ -7,12 +7,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace diming::testing {
 
 ServerProcess::ServerProcess(const std::filesystem::path& db, std::vector<std::string> extra_args) {
-    std::vector<std::string> args{"serve", "--db", db.string(), "--listen", "127.0.0.1:0", "--threads", "8"};
+    std::vector<std::string> args{"serve", "--db", db.string(), "--listen", "127.0.0.1:0"};
+    if (std::find(extra_args.begin(), extra_args.end(), "--threads") == extra_args.end()) {
+        args.insert(args.end(), {"--threads", "8"});
+    }
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     int out = -1;
     pid_ = start_diming_piped(args, out);

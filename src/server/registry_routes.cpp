@@ -1,0 +1,402 @@
+// The registry's write side: naming and renaming (committee), door plates, issuances and
+// print orders (clerks). Each handler checks the role, reads a JSON body, and calls the same
+// library function the CLI calls; the library writes in one transaction with its audit entry.
+
+#include "lookup/query.hpp"
+#include "naming/naming.hpp"
+#include "naming/renaming.hpp"
+#include "plates/door_plates.hpp"
+#include "plates/issuance.hpp"
+#include "printing/print_order.hpp"
+#include "server/call.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace diming::server {
+
+namespace {
+
+using nlohmann::json;
+
+// A JSON body with only the named fields; typed accessors answer 400 naming the field.
+class Body {
+public:
+    Body(const Call& c, std::initializer_list<const char*> allowed) : j_(c.json_body()) { // () not {}: {} would wrap it in an array
+        for (const auto& [key, value] : j_.items()) {
+            bool known = false;
+            for (const char* a : allowed) known = known || key == a;
+            if (!known) {
+                std::string list;
+                for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string{a};
+                throw http_error{400, "bad_request", "unknown field '" + key + "' (fields: " + list + ")", key};
+            }
+        }
+    }
+    bool has(const char* k) const { return j_.contains(k) && !j_[k].is_null(); }
+    std::string text(const char* k, bool required = true, std::size_t max = 200) const {
+        if (!has(k)) {
+            if (required) throw http_error{400, "bad_request", std::string{k} + " is required", k};
+            return {};
+        }
+        if (!j_[k].is_string()) throw http_error{400, "bad_request", std::string{k} + " must be a string", k};
+        return lookup::parse_text(j_[k].get<std::string>(), k, max);
+    }
+    std::optional<std::string> optional_text(const char* k, std::size_t max = 2000) const {
+        if (!has(k)) return std::nullopt;
+        return text(k, true, max);
+    }
+    std::int64_t integer(const char* k) const {
+        if (!has(k) || !j_[k].is_number_integer()) throw http_error{400, "bad_request", std::string{k} + " must be a whole number", k};
+        return j_[k].get<std::int64_t>();
+    }
+    std::vector<std::string> strings(const char* k) const {
+        std::vector<std::string> out;
+        if (!has(k)) return out;
+        if (!j_[k].is_array()) throw http_error{400, "bad_request", std::string{k} + " must be an array of strings", k};
+        for (const auto& v : j_[k]) {
+            if (!v.is_string()) throw http_error{400, "bad_request", std::string{k} + " must be an array of strings", k};
+            out.push_back(v.get<std::string>());
+        }
+        return out;
+    }
+    std::vector<std::int64_t> integers(const char* k) const {
+        std::vector<std::int64_t> out;
+        if (!has(k)) return out;
+        if (!j_[k].is_array() || j_[k].size() > 100'000) throw http_error{400, "bad_request", std::string{k} + " must be an array of ids", k};
+        for (const auto& v : j_[k]) {
+            if (!v.is_number_integer()) throw http_error{400, "bad_request", std::string{k} + " must be an array of ids", k};
+            out.push_back(v.get<std::int64_t>());
+        }
+        return out;
+    }
+    lookup::LonLat point(const char* k) const {
+        if (!has(k) || !j_[k].is_array() || j_[k].size() != 2 || !j_[k][0].is_number() || !j_[k][1].is_number()) {
+            throw http_error{400, "bad_request", std::string{k} + " must be [lon, lat]", k};
+        }
+        const double lon = j_[k][0].get<double>(), lat = j_[k][1].get<double>();
+        if (!(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90)) throw http_error{400, "bad_request", std::string{k} + " is not on the globe", k};
+        return {lon, lat};
+    }
+    bool flag(const char* k) const {
+        if (!has(k)) return false;
+        if (!j_[k].is_boolean()) throw http_error{400, "bad_request", std::string{k} + " must be true or false", k};
+        return j_[k].get<bool>();
+    }
+    const json& raw(const char* k) const { return j_[k]; }
+
+private:
+    json j_;
+};
+
+std::int64_t path_id(const Call& c, int group = 1) {
+    const std::string text = c.req.matches[group];
+    try {
+        return lookup::parse_integer(text, "id", 1, std::numeric_limits<std::int64_t>::max());
+    } catch (const lookup::query_error&) {
+        throw http_error{404, "not_found", "no record " + text.substr(0, 20)};
+    }
+}
+
+template <class F>
+auto write(Call& c, F&& f) {
+    std::lock_guard lock{c.state.writer_mutex};
+    return f(*c.state.writer);
+}
+
+naming::Decision decision(const Body& b, bool document_required) {
+    naming::Decision d;
+    d.document = b.text("decision_doc", document_required, 60);
+    d.date = b.text("decided_on", document_required, 10);
+    d.reason = b.text("reason", false, 2000);
+    return d;
+}
+
+json issued_json(const plates::IssuedPlate& p) {
+    json j{{"door_plate_id", p.door_plate_id}, {"issuance_id", p.issuance_id}, {"standard_address", p.standard_address},
+           {"suffix", p.suffix}, {"proposal", {{"number", p.proposal.number}, {"suffix", p.proposal.suffix},
+                                               {"side", plates::to_string(p.proposal.side)}, {"before", p.proposal.before},
+                                               {"after", p.proposal.after}, {"reason", p.proposal.reason}}}};
+    j["number"] = p.number ? json(*p.number) : json(nullptr);
+    if (p.proposal.along_m) j["proposal"]["along_m"] = std::round(*p.proposal.along_m * 10) / 10;
+    if (p.proposal.offset_m) j["proposal"]["offset_m"] = std::round(*p.proposal.offset_m * 10) / 10;
+    return j;
+}
+
+// ---- naming ----------------------------------------------------------------------------
+
+void names_check(Call& c) {
+    c.require(access::Role::committee);
+    Body b{c, {"name"}};
+    const auto name = b.text("name", true, 40);
+    c.send_json(200, json{{"name", name}, {"conflicts", naming::to_json(naming::check_name(c.worker.db, name, {}))}});
+}
+
+void names_propose(Call& c) {
+    const auto& who = c.require(access::Role::committee);
+    Body b{c, {"name", "category_code", "division_code", "geometry", "meaning", "origin", "accept"}};
+    naming::NameProposal p;
+    p.name = b.text("name", true, 40);
+    p.category_code = b.text("category_code", true, 20);
+    p.division_code = b.text("division_code", true, 12);
+    if (b.has("geometry")) {
+        if (!b.raw("geometry").is_object()) throw http_error{400, "bad_request", "geometry must be a GeoJSON geometry object", "geometry"};
+        p.geometry = b.raw("geometry").dump();
+    }
+    p.meaning = b.optional_text("meaning");
+    p.origin = b.optional_text("origin");
+    p.accepted = b.strings("accept");
+    const auto r = write(c, [&](store::Database& db) { return naming::propose_name(db, p, who.name); });
+    c.send_json(201, json{{"id", r.id}, {"name", p.name}, {"pinyin", r.pinyin}, {"status", "proposed"}, {"accepted_conflicts", naming::to_json(r.conflicts)}});
+}
+
+void names_approve(Call& c) {
+    const auto& who = c.require(access::Role::committee);
+    Body b{c, {"decision_doc", "decided_on"}};
+    const auto id = path_id(c);
+    const auto d = decision(b, true);
+    write(c, [&](store::Database& db) { naming::approve_name(db, id, d, who.name); });
+    c.state.reload_names();
+    c.send_json(200, json{{"id", id}, {"status", "approved"}});
+}
+
+void names_reject(Call& c) {
+    const auto& who = c.require(access::Role::committee);
+    Body b{c, {"decision_doc", "decided_on", "reason"}};
+    const auto id = path_id(c);
+    const auto d = decision(b, false);
+    write(c, [&](store::Database& db) { naming::reject_name(db, id, d, who.name); });
+    c.send_json(200, json{{"id", id}, {"status", "rejected"}});
+}
+
+void names_retire(Call& c) {
+    const auto& who = c.require(access::Role::committee);
+    Body b{c, {"decision_doc", "decided_on", "reason"}};
+    const auto id = path_id(c);
+    const auto d = decision(b, true);
+    write(c, [&](store::Database& db) { naming::retire_name(db, id, d, who.name); });
+    c.state.reload_names();
+    c.send_json(200, json{{"id", id}, {"status", "retired"}});
+}
+
+void names_rename(Call& c) {
+    const auto& who = c.require(access::Role::committee);
+    Body b{c, {"new_name", "decision_doc", "decided_on", "effective_on", "reason", "accept"}};
+    naming::Renaming r;
+    r.place_name_id = path_id(c);
+    r.new_name = b.text("new_name", true, 40);
+    r.decision_doc = b.text("decision_doc", true, 60);
+    r.decided_on = b.text("decided_on", true, 10);
+    r.effective_on = b.text("effective_on", true, 10);
+    r.reason = b.text("reason", false, 2000);
+    r.accepted = b.strings("accept");
+    const auto out = write(c, [&](store::Database& db) { return naming::rename_place(db, r, who.name); });
+    c.state.reload_names();
+    c.send_json(200, json{{"id", r.place_name_id}, {"former_name", out.former_name}, {"name", r.new_name}, {"pinyin", out.new_pinyin},
+                          {"renaming_id", out.history_id}, {"plates_readdressed", out.plates_readdressed},
+                          {"issuances_created", out.issuances_created}});
+}
+
+// ---- door plates and issuances -----------------------------------------------------------
+
+void doorplates_create(Call& c) {
+    const auto& who = c.require(access::Role::clerk);
+    Body b{c, {"place_name_id", "point", "hamlet", "number", "suffix", "compound", "applicant", "dry_run", "parent_id", "plate_type",
+               "building", "unit", "room"}};
+    plates::IssuedPlate out;
+    if (b.has("parent_id")) {
+        plates::ChildPlateRequest r;
+        r.parent_id = b.integer("parent_id");
+        r.plate_type = b.text("plate_type", true, 20);
+        r.building = b.text("building", false, 20);
+        r.unit = b.text("unit", false, 20);
+        r.room = b.text("room", false, 20);
+        r.applicant = b.text("applicant", false, 100);
+        out = write(c, [&](store::Database& db) { return plates::issue_child_plate(db, r, who.name); });
+    } else {
+        plates::DoorPlateRequest r;
+        r.place_name_id = b.integer("place_name_id");
+        r.point = b.point("point");
+        r.hamlet = b.text("hamlet", false, 20);
+        if (b.has("number")) {
+            const auto n = b.integer("number");
+            if (n < 1 || n > 99'999) throw http_error{400, "bad_request", "number is between 1 and 99999", "number"};
+            r.number = static_cast<int>(n);
+        }
+        r.suffix = b.text("suffix", false, 8);
+        r.compound = b.text("compound", false, 20);
+        r.applicant = b.text("applicant", false, 100);
+        r.dry_run = b.flag("dry_run");
+        out = write(c, [&](store::Database& db) { return plates::issue_door_plate(db, r, who.name); });
+        if (r.dry_run) {
+            c.send_json(200, issued_json(out));
+            return;
+        }
+    }
+    c.send_json(201, issued_json(out));
+}
+
+void doorplate_by_id(Call& c) {
+    c.allow_params({});
+    const auto id = path_id(c);
+    auto& s = c.worker.db.cached(
+        "SELECT d.plate_type, d.parent_id, d.place_name_id, p.name, d.hamlet, d.number, d.suffix, d.compound, d.building, d.unit, d.room, "
+        "d.town_code, d.community_code, d.standard_address, d.status, X(d.geom), Y(d.geom), d.created_at, d.updated_at "
+        "FROM door_plates d JOIN place_names p ON p.id = d.place_name_id WHERE d.id = ?1");
+    s.bind(1, id);
+    if (!s.step()) {
+        s.reset();
+        throw http_error{404, "not_found", "no door plate " + std::to_string(id)};
+    }
+    auto opt = [&](int i) { return s.is_null(i) ? json(nullptr) : json(s.column_text(i)); };
+    json r{{"id", id}, {"plate_type", s.column_text(0)}, {"parent_id", s.is_null(1) ? json(nullptr) : json(s.column_int(1))},
+           {"place", {{"id", s.column_int(2)}, {"name", s.column_text(3)}}}, {"hamlet", s.column_text(4)},
+           {"number", s.is_null(5) ? json(nullptr) : json(s.column_int(5))}, {"suffix", s.column_text(6)}, {"compound", s.column_text(7)},
+           {"building", s.column_text(8)}, {"unit", s.column_text(9)}, {"room", s.column_text(10)}, {"town_code", s.column_text(11)},
+           {"community_code", opt(12)}, {"standard_address", s.column_text(13)}, {"status", s.column_text(14)},
+           {"point", {s.column_double(15), s.column_double(16)}}, {"created_at", s.column_text(17)}, {"updated_at", s.column_text(18)}};
+    s.reset();
+    json history = json::array();
+    auto& h = c.worker.db.cached("SELECT former_address, new_address, renaming_id, changed_at, changed_by FROM door_plate_history WHERE door_plate_id = ?1 ORDER BY id");
+    h.bind(1, id);
+    while (h.step()) {
+        history.push_back({{"former_address", h.column_text(0)}, {"new_address", h.column_text(1)},
+                           {"renaming_id", h.is_null(2) ? json(nullptr) : json(h.column_int(2))}, {"changed_at", h.column_text(3)},
+                           {"changed_by", h.column_text(4)}});
+    }
+    h.reset();
+    r["history"] = std::move(history);
+    json issuances = json::array();
+    auto& i = c.worker.db.cached("SELECT id, kind, status, created_at FROM issuances WHERE door_plate_id = ?1 ORDER BY id");
+    i.bind(1, id);
+    while (i.step()) issuances.push_back({{"id", i.column_int(0)}, {"kind", i.column_text(1)}, {"status", i.column_text(2)}, {"created_at", i.column_text(3)}});
+    i.reset();
+    r["issuances"] = std::move(issuances);
+    c.send_json(200, r);
+}
+
+void issuances_list(Call& c) {
+    c.allow_params({"status", "road", "from", "to", "print_order", "limit", "after"});
+    plates::IssuanceFilter f;
+    f.status = c.param("status");
+    f.road = c.param("road");
+    f.from = c.param("from");
+    f.to = c.param("to");
+    if (auto v = c.param("print_order")) f.print_order = lookup::parse_integer(*v, "print_order", 1, std::numeric_limits<std::int64_t>::max());
+    if (auto v = c.param("limit")) f.limit = static_cast<int>(lookup::parse_integer(*v, "limit", 1, plates::max_issuance_limit));
+    if (auto v = c.param("after")) f.after = lookup::parse_integer(*v, "after", 0, std::numeric_limits<std::int64_t>::max());
+    if (f.road) f.road = lookup::parse_text(*f.road, "road", 40);
+    c.send_json(200, plates::list_issuances(c.worker.db, f));
+}
+
+void issuance_by_id(Call& c) {
+    c.allow_params({});
+    const auto id = path_id(c);
+    auto r = plates::issuance_record(c.worker.db, id);
+    if (!r) throw http_error{404, "not_found", "no issuance " + std::to_string(id)};
+    c.send_json(200, *r);
+}
+
+void issuance_transition(Call& c) {
+    const auto& who = c.require(access::Role::clerk);
+    Body b{c, {"to", "note"}};
+    const auto id = path_id(c);
+    const auto to = b.text("to", true, 20);
+    const auto note = b.text("note", false, 500);
+    write(c, [&](store::Database& db) { plates::move_issuance(db, id, to, who.name, note); });
+    c.send_json(200, json{{"id", id}, {"status", to}});
+}
+
+// ---- print orders ------------------------------------------------------------------------
+
+void print_orders_create(Call& c) {
+    const auto& who = c.require(access::Role::clerk);
+    Body b{c, {"issuance_ids", "printer", "note"}};
+    printing::PrintOrderRequest r;
+    r.issuance_ids = b.integers("issuance_ids");
+    r.printer = b.text("printer", false, 100);
+    r.note = b.text("note", false, 500);
+    const auto record = write(c, [&](store::Database& db) {
+        const auto id = printing::create_print_order(db, r, who.name);
+        return *printing::print_order_record(db, id);
+    });
+    c.send_json(201, record);
+}
+
+void print_order_by_id(Call& c) {
+    c.allow_params({});
+    const auto id = path_id(c);
+    auto r = printing::print_order_record(c.worker.db, id);
+    if (!r) throw http_error{404, "not_found", "no print order " + std::to_string(id)};
+    c.send_json(200, *r);
+}
+
+// CSV and XLSX go through a file (GDAL writes files); it is removed before answering.
+void print_order_export(Call& c, bool xlsx) {
+    c.allow_params({});
+    const auto id = path_id(c);
+    char dir_template[] = "/tmp/diming-print-XXXXXX";
+    if (!mkdtemp(dir_template)) throw std::runtime_error{"cannot make a temporary folder"};
+    const std::filesystem::path dir{dir_template};
+    const auto file = dir / ("print-order-" + std::to_string(id) + (xlsx ? ".xlsx" : ".csv"));
+    std::string content;
+    try {
+        if (xlsx) printing::export_xlsx(c.worker.db, id, file);
+        else printing::export_csv(c.worker.db, id, file);
+        std::ifstream in{file, std::ios::binary};
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        content = ss.str();
+    } catch (...) {
+        std::filesystem::remove_all(dir);
+        throw;
+    }
+    std::filesystem::remove_all(dir);
+    c.res.set_header("Content-Disposition", "attachment; filename=\"" + file.filename().string() + "\"");
+    c.send_json(200, std::move(content),
+                xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8");
+}
+
+void print_order_proof(Call& c) {
+    c.allow_params({});
+    const auto id = path_id(c, 1);
+    const auto plate = path_id(c, 2);
+    auto svg = printing::proof_svg(c.worker.db, id, plate);
+    if (!svg) throw http_error{404, "not_found", "plate " + std::to_string(plate) + " is not in print order " + std::to_string(id)};
+    c.send_json(200, std::move(*svg), "image/svg+xml");
+}
+
+void print_order_printed(Call& c) {
+    const auto& who = c.require(access::Role::clerk);
+    Body b{c, {}};
+    const auto id = path_id(c);
+    write(c, [&](store::Database& db) { printing::mark_printed(db, id, who.name); });
+    c.send_json(200, json{{"id", id}, {"status", "printed"}});
+}
+
+} // namespace
+
+void add_registry_routes(httplib::Server& http, ServerState& state) {
+    route(http, state, "POST", "/api/v1/names/check", "/api/v1/names/check", names_check);
+    route(http, state, "POST", "/api/v1/names", "/api/v1/names", names_propose);
+    route(http, state, "POST", R"(/api/v1/names/([^/]+)/approve)", "/api/v1/names/{id}/approve", names_approve);
+    route(http, state, "POST", R"(/api/v1/names/([^/]+)/reject)", "/api/v1/names/{id}/reject", names_reject);
+    route(http, state, "POST", R"(/api/v1/names/([^/]+)/retire)", "/api/v1/names/{id}/retire", names_retire);
+    route(http, state, "POST", R"(/api/v1/names/([^/]+)/rename)", "/api/v1/names/{id}/rename", names_rename);
+    route(http, state, "POST", "/api/v1/doorplates", "/api/v1/doorplates", doorplates_create);
+    route(http, state, "GET", R"(/api/v1/doorplates/([^/]+))", "/api/v1/doorplates/{id}", doorplate_by_id);
+    route(http, state, "GET", "/api/v1/issuances", "/api/v1/issuances", issuances_list);
+    route(http, state, "GET", R"(/api/v1/issuances/([^/]+))", "/api/v1/issuances/{id}", issuance_by_id);
+    route(http, state, "POST", R"(/api/v1/issuances/([^/]+)/transition)", "/api/v1/issuances/{id}/transition", issuance_transition);
+    route(http, state, "POST", "/api/v1/print-orders", "/api/v1/print-orders", print_orders_create);
+    route(http, state, "GET", R"(/api/v1/print-orders/([0-9]+)\.csv)", "/api/v1/print-orders/{id}.csv", [](Call& c) { print_order_export(c, false); });
+    route(http, state, "GET", R"(/api/v1/print-orders/([0-9]+)\.xlsx)", "/api/v1/print-orders/{id}.xlsx", [](Call& c) { print_order_export(c, true); });
+    route(http, state, "GET", R"(/api/v1/print-orders/([^/]+)/proofs/([^/]+)\.svg)", "/api/v1/print-orders/{id}/proofs/{plate}.svg", print_order_proof);
+    route(http, state, "GET", R"(/api/v1/print-orders/([^/.]+))", "/api/v1/print-orders/{id}", print_order_by_id);
+    route(http, state, "POST", R"(/api/v1/print-orders/([^/]+)/printed)", "/api/v1/print-orders/{id}/printed", print_order_printed);
+}
+
+} // namespace diming::server
