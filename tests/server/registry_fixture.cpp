@@ -67,4 +67,19 @@ void build_registry(const std::filesystem::path& db_path) {
     match::run_match(db, o);
 }
 
+void add_long_road(const std::filesystem::path& db_path, int plates) {
+    auto db = store::Database::open(db_path, store::Access::read_write);
+    store::Transaction tx{db};
+    db.exec("INSERT INTO place_names(id, name, pinyin, pinyin_key, pinyin_initials, category_code, division_code, status, geom) VALUES "
+            "(6, '北环路', 'Beihuan Lu', 'beihuanlu', 'bhl', 'D-ROAD', '330482001000', 'registered', "
+            "GeomFromText('LINESTRING(121.03 30.72, 121.13 30.72)', 4490))");
+    auto plate = db.prepare(
+        "INSERT INTO door_plates(plate_type, place_name_id, number, town_code, standard_address, geom) "
+        "VALUES ('door', 6, ?1, '330482001000', ?2, MakePoint(?3, ?4, 4490))");
+    for (int n = 1; n <= plates; ++n) {
+        plate.bind_all(n, "浙江省嘉兴市平湖市当湖街道北环路" + std::to_string(n) + "号", 121.03 + n * 0.00001, 30.72 + (n % 2 ? 0.0001 : -0.0001)).run();
+    }
+    tx.commit();
+}
+
 } // namespace diming::testing

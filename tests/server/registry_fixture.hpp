@@ -14,4 +14,7 @@ constexpr int paging_plates = 250;
 
 void build_registry(const std::filesystem::path& db_path);
 
+// Adds 北环路 (id 6, in 当湖街道, east from 121.03 along 30.72) with `plates` door plates.
+void add_long_road(const std::filesystem::path& db_path, int plates);
+
 } // namespace diming::testing

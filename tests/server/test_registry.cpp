@@ -11,6 +11,9 @@
 #include <cpl_minixml.h>
 #include <nlohmann/json.hpp>
 
+#include <signal.h>
+#include <sys/wait.h>
+
 #include <set>
 #include <thread>
 
@@ -387,4 +390,50 @@ TEST_CASE("200 concurrent plate requests for one road from 16 connections get di
                   "AND status <> 'cancelled' GROUP BY number, suffix HAVING count(*) > 1)") == 0);
     CHECK(r.count("SELECT count(*) FROM issuances i JOIN door_plates d ON d.id = i.door_plate_id WHERE d.place_name_id = 2") == created);
     CHECK(r.count("SELECT count(*) FROM audit_log WHERE action = 'door_plate.create'") == created);
+}
+
+TEST_CASE("a renaming killed with SIGKILL leaves the registry as it was") {
+    TempDir dir;
+    const auto db = dir / "registry.sqlite";
+    build_registry(db);
+    add_long_road(db, 20'000);
+    const std::string db_path = db.string();
+    auto written = [&] {
+        std::uintmax_t total = 0;
+        for (const char* ext : {"", "-journal", "-wal"}) {
+            std::error_code ec;
+            const auto n = std::filesystem::file_size(db_path + ext, ec);
+            if (!ec) total += n;
+        }
+        return total;
+    };
+    const auto before = written();
+    const int pid = start_diming({"names", "rename", "--db", db_path, "6", "--to", "北辰路", "--doc", "平政地〔2026〕30号", "--decided",
+                                  "2026-07-01", "--effective", "2026-08-01"});
+    // Kill it once it is writing: the renaming's pages spill into the WAL before it commits.
+    bool writing = false;
+    for (int i = 0; i < 30'000 && !writing; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        writing = written() > before + 1024 * 1024;
+    }
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    REQUIRE(WIFSIGNALED(status));
+    CHECK(writing);
+    auto d = diming::store::Database::open(db, diming::store::Access::read_write);
+    auto count = [&](const std::string& sql) {
+        auto s = d.prepare(sql);
+        s.step();
+        return s.column_int(0);
+    };
+    CHECK(count("SELECT count(*) FROM place_names WHERE id = 6 AND name = '北环路'") == 1);
+    CHECK(count("SELECT count(*) FROM place_name_history WHERE place_name_id = 6") == 0);
+    CHECK(count("SELECT count(*) FROM door_plates WHERE place_name_id = 6 AND standard_address LIKE '%北环路%'") == 20'000);
+    CHECK(count("SELECT count(*) FROM door_plate_history") == 0);
+    CHECK(count("SELECT count(*) FROM issuances") == 0);
+    CHECK(count("SELECT count(*) FROM audit_log WHERE action LIKE 'place_name.rename%' OR action = 'door_plate.readdress'") == 0);
+    auto ok = d.prepare("PRAGMA integrity_check");
+    REQUIRE(ok.step());
+    CHECK(ok.column_text(0) == "ok");
 }
