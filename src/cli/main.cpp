@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
     diming::cli::add_geocode(app);
     diming::cli::add_plates(app);
     diming::cli::add_print_orders(app);
+    diming::cli::add_tiles(app);
     diming::cli::add_serve(app);
     diming::cli::add_token(app);
     diming::cli::add_sample(app);

@@ -5,6 +5,8 @@
 #include "access/token.hpp"
 #include "address/gazetteer.hpp"
 #include "ogc/features.hpp"
+#include "tiles/tile_builder.hpp"
+#include "tiles/tile_cache.hpp"
 #include "server/metrics.hpp"
 #include "server/server.hpp"
 #include "store/database.hpp"
@@ -39,12 +41,15 @@ private:
 struct Worker {
     store::Database db;
     ogc::CountCache counts;
+    std::unique_ptr<tiles::TileBuilder> tiles; // made on the first tile request
 };
 
 struct ServerState {
     ServerOptions options;
     int port = 0;
     Metrics metrics;
+
+    tiles::TileCache tile_cache;
 
     std::mutex writer_mutex;          // one write at a time
     std::optional<store::Database> writer;
@@ -55,6 +60,9 @@ struct ServerState {
     }
     // After a naming change: the parser must know the new names (and former ones).
     void reload_names();
+    // After a write through the server: the tiles it touched (lon/lat box) are built again;
+    // the cache then knows the registry's new stamp and keeps the rest. Call holding the writer.
+    void tiles_changed(store::Database& db, const std::optional<lookup::BBox>& touched, const std::string& stamp_before);
     void set_gazetteer(std::shared_ptr<const address::Gazetteer> g) {
         std::lock_guard lock{gazetteer_mutex};
         gazetteer_ = std::move(g);
@@ -92,6 +100,7 @@ struct Call {
 void add_api_routes(httplib::Server& http, ServerState& state);
 void add_ogc_routes(httplib::Server& http, ServerState& state);
 void add_registry_routes(httplib::Server& http, ServerState& state);
+void add_tile_routes(httplib::Server& http, ServerState& state);
 
 // Registers a handler under a route name (for metrics and the access log), with its errors
 // mapped to JSON responses in one place.

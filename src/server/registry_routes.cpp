@@ -101,10 +101,32 @@ std::int64_t path_id(const Call& c, int group = 1) {
     }
 }
 
+// Runs a write on the one writer connection; then the tiles it touched (a lon/lat box from
+// `touched(db, result)`) are dropped from the tile cache.
+template <class F, class T>
+auto write(Call& c, F&& f, T&& touched) {
+    std::lock_guard lock{c.state.writer_mutex};
+    auto& db = *c.state.writer;
+    const auto before = tiles::registry_stamp(db);
+    auto result = f(db);
+    c.state.tiles_changed(db, touched(db, result), before);
+    return result;
+}
+
 template <class F>
 auto write(Call& c, F&& f) {
-    std::lock_guard lock{c.state.writer_mutex};
-    return f(*c.state.writer);
+    return write(c, std::forward<F>(f), [](store::Database&, const auto&) { return std::optional<lookup::BBox>{}; });
+}
+
+std::optional<lookup::BBox> indexed_box(store::Database& db, const char* table, std::int64_t id, double pad) {
+    auto s = db.prepare(std::string{"SELECT xmin, ymin, xmax, ymax FROM idx_"} + table + "_geom WHERE pkid = ?1");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return lookup::BBox{s.column_double(0) - pad, s.column_double(1) - pad, s.column_double(2) + pad, s.column_double(3) + pad};
+}
+// A place name's box, wide enough for the plates along it (they stand within 300 m).
+auto place_touched(std::int64_t id) {
+    return [id](store::Database& db, const auto&) { return indexed_box(db, "place_names", id, 0.004); };
 }
 
 naming::Decision decision(const Body& b, bool document_required) {
@@ -149,7 +171,8 @@ void names_propose(Call& c) {
     p.meaning = b.optional_text("meaning");
     p.origin = b.optional_text("origin");
     p.accepted = b.strings("accept");
-    const auto r = write(c, [&](store::Database& db) { return naming::propose_name(db, p, who.name); });
+    const auto r = write(c, [&](store::Database& db) { return naming::propose_name(db, p, who.name); },
+                         [](store::Database& db, const naming::ProposalResult& res) { return indexed_box(db, "place_names", res.id, 0); });
     c.send_json(201, json{{"id", r.id}, {"name", p.name}, {"pinyin", r.pinyin}, {"status", "proposed"}, {"accepted_conflicts", naming::to_json(r.conflicts)}});
 }
 
@@ -158,7 +181,7 @@ void names_approve(Call& c) {
     Body b{c, {"decision_doc", "decided_on"}};
     const auto id = path_id(c);
     const auto d = decision(b, true);
-    write(c, [&](store::Database& db) { naming::approve_name(db, id, d, who.name); });
+    write(c, [&](store::Database& db) { naming::approve_name(db, id, d, who.name); return 0; }, place_touched(id));
     c.state.reload_names();
     c.send_json(200, json{{"id", id}, {"status", "approved"}});
 }
@@ -168,7 +191,7 @@ void names_reject(Call& c) {
     Body b{c, {"decision_doc", "decided_on", "reason"}};
     const auto id = path_id(c);
     const auto d = decision(b, false);
-    write(c, [&](store::Database& db) { naming::reject_name(db, id, d, who.name); });
+    write(c, [&](store::Database& db) { naming::reject_name(db, id, d, who.name); return 0; }, place_touched(id));
     c.send_json(200, json{{"id", id}, {"status", "rejected"}});
 }
 
@@ -177,7 +200,7 @@ void names_retire(Call& c) {
     Body b{c, {"decision_doc", "decided_on", "reason"}};
     const auto id = path_id(c);
     const auto d = decision(b, true);
-    write(c, [&](store::Database& db) { naming::retire_name(db, id, d, who.name); });
+    write(c, [&](store::Database& db) { naming::retire_name(db, id, d, who.name); return 0; }, place_touched(id));
     c.state.reload_names();
     c.send_json(200, json{{"id", id}, {"status", "retired"}});
 }
@@ -193,7 +216,7 @@ void names_rename(Call& c) {
     r.effective_on = b.text("effective_on", true, 10);
     r.reason = b.text("reason", false, 2000);
     r.accepted = b.strings("accept");
-    const auto out = write(c, [&](store::Database& db) { return naming::rename_place(db, r, who.name); });
+    const auto out = write(c, [&](store::Database& db) { return naming::rename_place(db, r, who.name); }, place_touched(r.place_name_id));
     c.state.reload_names();
     c.send_json(200, json{{"id", r.place_name_id}, {"former_name", out.former_name}, {"name", r.new_name}, {"pinyin", out.new_pinyin},
                           {"renaming_id", out.history_id}, {"plates_readdressed", out.plates_readdressed},
@@ -230,7 +253,8 @@ void doorplates_create(Call& c) {
         r.compound = b.text("compound", false, 20);
         r.applicant = b.text("applicant", false, 100);
         r.dry_run = b.flag("dry_run");
-        out = write(c, [&](store::Database& db) { return plates::issue_door_plate(db, r, who.name); });
+        out = write(c, [&](store::Database& db) { return plates::issue_door_plate(db, r, who.name); },
+                    [](store::Database& db, const plates::IssuedPlate& p) { return p.door_plate_id ? indexed_box(db, "door_plates", p.door_plate_id, 0) : std::nullopt; });
         if (r.dry_run) {
             c.send_json(200, issued_json(out));
             return;
@@ -306,7 +330,13 @@ void issuance_transition(Call& c) {
     const auto id = path_id(c);
     const auto to = b.text("to", true, 20);
     const auto note = b.text("note", false, 500);
-    write(c, [&](store::Database& db) { plates::move_issuance(db, id, to, who.name, note); });
+    write(c, [&](store::Database& db) {
+        plates::move_issuance(db, id, to, who.name, note);
+        auto plate = db.prepare("SELECT door_plate_id FROM issuances WHERE id = ?1");
+        plate.bind(1, id);
+        plate.step();
+        return plate.column_int(0);
+    }, [](store::Database& db, std::int64_t plate) { return indexed_box(db, "door_plates", plate, 0); });
     c.send_json(200, json{{"id", id}, {"status", to}});
 }
 
@@ -373,7 +403,7 @@ void print_order_printed(Call& c) {
     const auto& who = c.require(access::Role::clerk);
     Body b{c, {}};
     const auto id = path_id(c);
-    write(c, [&](store::Database& db) { printing::mark_printed(db, id, who.name); });
+    write(c, [&](store::Database& db) { printing::mark_printed(db, id, who.name); return 0; });
     c.send_json(200, json{{"id", id}, {"status", "printed"}});
 }
 

@@ -36,7 +36,7 @@ thread_local const ServerState* thread_worker_owner = nullptr;
 
 Worker& worker_for(ServerState& state) {
     if (!thread_worker || thread_worker_owner != &state) {
-        thread_worker = std::make_unique<Worker>(Worker{store::Database::open(state.options.db, store::Access::read_only), {}});
+        thread_worker = std::make_unique<Worker>(Worker{store::Database::open(state.options.db, store::Access::read_only), {}, nullptr});
         thread_worker_owner = &state;
     }
     return *thread_worker;
@@ -139,6 +139,16 @@ std::shared_ptr<const address::Gazetteer> load_gazetteer(const std::filesystem::
 } // namespace
 
 void ServerState::reload_names() { set_gazetteer(load_gazetteer(options.db)); }
+
+void ServerState::tiles_changed(store::Database& db, const std::optional<lookup::BBox>& touched, const std::string& stamp_before) {
+    if (touched) {
+        const proj::Transformation tm{"EPSG:4490", "EPSG:3857"};
+        const auto sw = tm.forward({touched->min_lon, touched->min_lat});
+        const auto ne = tm.forward({touched->max_lon, touched->max_lat});
+        tile_cache.invalidate({sw.x, sw.y, ne.x, ne.y});
+    }
+    tile_cache.sync_after_own_write(stamp_before, tiles::registry_stamp(db));
+}
 
 // ---- Call ------------------------------------------------------------------------------
 
@@ -349,6 +359,7 @@ void serve(const ServerOptions& options, const std::function<void(int port)>& on
     add_api_routes(http, state);
     add_ogc_routes(http, state);
     add_registry_routes(http, state);
+    add_tile_routes(http, state);
 
     if (options.port == 0) {
         state.port = http.bind_to_any_port(options.host);

@@ -1,0 +1,66 @@
+// /tiles: vector tiles of the registry, TileJSON, and the web map's files at /.
+
+#include "server/call.hpp"
+#include "tiles/tile_export.hpp"
+
+#include <ctime>
+
+namespace diming::server {
+
+namespace {
+
+constexpr int served_maxzoom = 20;
+
+std::string http_date(std::time_t t) {
+    char buf[64];
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    return buf;
+}
+
+void tile(Call& c) {
+    c.allow_params({});
+    tiles::TileId id;
+    try {
+        id = tiles::make_tile(std::stoll(c.req.matches[1]), std::stoll(c.req.matches[2]), std::stoll(c.req.matches[3]));
+    } catch (const std::out_of_range&) {
+        throw http_error{404, "not_found", "no such tile"};
+    } catch (const lookup::query_error& e) {
+        throw http_error{404, "not_found", e.reason()};
+    }
+    if (id.z > served_maxzoom) throw http_error{404, "not_found", "tiles are served up to zoom " + std::to_string(served_maxzoom)};
+    // A change made outside this server (an import, a match run) empties the cache.
+    c.state.tile_cache.sync(tiles::registry_stamp(c.worker.db));
+    auto cached = c.state.tile_cache.get(id);
+    if (!cached) {
+        if (!c.worker.tiles) c.worker.tiles = std::make_unique<tiles::TileBuilder>();
+        auto built = std::make_shared<tiles::CachedTile>();
+        built->data = c.worker.tiles->build(c.worker.db, id);
+        built->etag = tiles::tile_etag(built->data);
+        built->built_at = std::time(nullptr);
+        c.state.tile_cache.put(id, built);
+        cached = built;
+    }
+    c.res.set_header("ETag", cached->etag);
+    c.res.set_header("Last-Modified", http_date(cached->built_at));
+    // Revalidate every time: the registry changes under the map (a renaming, a new plate).
+    c.res.set_header("Cache-Control", "no-cache");
+    if (c.req.get_header_value("If-None-Match") == cached->etag) {
+        c.res.status = 304;
+        return;
+    }
+    c.send_json(200, cached->data, "application/vnd.mapbox-vector-tile");
+}
+
+} // namespace
+
+void add_tile_routes(httplib::Server& http, ServerState& state) {
+    route(http, state, "GET", R"(/tiles/(\d{1,2})/(\d{1,8})/(\d{1,8})\.mvt)", "/tiles/{z}/{x}/{y}.mvt", tile);
+    route(http, state, "GET", "/tiles/tilejson.json", "/tiles/tilejson.json", [](Call& c) {
+        c.allow_params({});
+        c.send_json(200, tiles::tilejson(c.worker.db, c.base_url() + "/tiles/{z}/{x}/{y}.mvt", 8, served_maxzoom));
+    });
+}
+
+} // namespace diming::server

@@ -1,0 +1,101 @@
+#include "tiles/tile_cache.hpp"
+
+#include "core/digest.hpp"
+#include "store/database.hpp"
+
+namespace diming::tiles {
+
+TileCache::TileCache(std::size_t max_bytes) : max_bytes_{max_bytes} {}
+
+std::shared_ptr<const CachedTile> TileCache::get(TileId t) {
+    std::lock_guard lock{mutex_};
+    auto it = index_.find(key(t));
+    if (it == index_.end()) return nullptr;
+    lru_.splice(lru_.begin(), lru_, it->second);
+    return it->second->tile;
+}
+
+void TileCache::put(TileId t, std::shared_ptr<const CachedTile> tile) {
+    std::lock_guard lock{mutex_};
+    const Key k = key(t);
+    if (auto it = index_.find(k); it != index_.end()) {
+        bytes_ -= it->second->tile->data.size();
+        lru_.erase(it->second);
+        index_.erase(it);
+    }
+    bytes_ += tile->data.size();
+    lru_.push_front({k, std::move(tile)});
+    index_[k] = lru_.begin();
+    while (bytes_ > max_bytes_ && !lru_.empty()) {
+        bytes_ -= lru_.back().tile->data.size();
+        index_.erase(lru_.back().key);
+        lru_.pop_back();
+    }
+}
+
+void TileCache::invalidate(const Box3857& box) {
+    std::lock_guard lock{mutex_};
+    for (auto it = lru_.begin(); it != lru_.end();) {
+        const auto b = bounds(tile_of(it->key));
+        // A tile's features reach a buffer beyond its edge: widen by a sixteenth of a tile.
+        const double pad = (b.max_x - b.min_x) / 16;
+        const bool touches = b.min_x - pad <= box.max_x && b.max_x + pad >= box.min_x && b.min_y - pad <= box.max_y && b.max_y + pad >= box.min_y;
+        if (touches) {
+            bytes_ -= it->tile->data.size();
+            index_.erase(it->key);
+            it = lru_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+void TileCache::clear() {
+    std::lock_guard lock{mutex_};
+    lru_.clear();
+    index_.clear();
+    bytes_ = 0;
+}
+
+void TileCache::sync(const std::string& stamp) {
+    std::lock_guard lock{mutex_};
+    if (stamp == stamp_) return;
+    lru_.clear();
+    index_.clear();
+    bytes_ = 0;
+    stamp_ = stamp;
+}
+
+void TileCache::sync_after_own_write(const std::string& before, const std::string& after) {
+    std::lock_guard lock{mutex_};
+    if (before != stamp_) {
+        lru_.clear();
+        index_.clear();
+        bytes_ = 0;
+    }
+    stamp_ = after;
+}
+
+std::size_t TileCache::bytes() const {
+    std::lock_guard lock{mutex_};
+    return bytes_;
+}
+
+std::size_t TileCache::size() const {
+    std::lock_guard lock{mutex_};
+    return index_.size();
+}
+
+std::string registry_stamp(store::Database& db) {
+    auto& s = db.cached(
+        "SELECT (SELECT coalesce(max(id), 0) FROM audit_log) || '/' || (SELECT coalesce(max(id), 0) FROM match_runs WHERE finished_at IS NOT NULL) "
+        "|| '/' || (SELECT coalesce(max(id), 0) FROM datasets)");
+    s.step();
+    std::string stamp = s.column_text(0);
+    s.reset();
+    return stamp;
+}
+
+std::string tile_etag(const std::string& data) { return "\"" + sha256_hex(data).substr(0, 32) + "\""; }
+
+} // namespace diming::tiles
