@@ -15,4 +15,13 @@ std::filesystem::path data_dir() {
     return built_with;
 }
 
+std::filesystem::path web_dir() {
+    if (const char* env = std::getenv("DIMING_WEB_DIR"); env && *env) return env;
+    std::filesystem::path built_with{DIMING_SOURCE_WEB_DIR};
+    if (!std::filesystem::is_directory(built_with)) {
+        throw error{"diming's web map folder " + built_with.string() + " is missing: set DIMING_WEB_DIR to the tiles/web folder"};
+    }
+    return built_with;
+}
+
 } // namespace diming

@@ -8,4 +8,7 @@ namespace diming {
 
 std::filesystem::path data_dir();
 
+// The web map's files (tiles/web/): $DIMING_WEB_DIR if set, else the source tree's.
+std::filesystem::path web_dir();
+
 } // namespace diming

@@ -101,6 +101,7 @@ void add_api_routes(httplib::Server& http, ServerState& state);
 void add_ogc_routes(httplib::Server& http, ServerState& state);
 void add_registry_routes(httplib::Server& http, ServerState& state);
 void add_tile_routes(httplib::Server& http, ServerState& state);
+void add_web_map(httplib::Server& http);
 
 // Registers a handler under a route name (for metrics and the access log), with its errors
 // mapped to JSON responses in one place.

@@ -360,6 +360,7 @@ void serve(const ServerOptions& options, const std::function<void(int port)>& on
     add_ogc_routes(http, state);
     add_registry_routes(http, state);
     add_tile_routes(http, state);
+    add_web_map(http);
 
     if (options.port == 0) {
         state.port = http.bind_to_any_port(options.host);

@@ -1,6 +1,7 @@
 // /tiles: vector tiles of the registry, TileJSON, and the web map's files at /.
 
 #include "server/call.hpp"
+#include "core/data_dir.hpp"
 #include "tiles/tile_export.hpp"
 
 #include <ctime>
@@ -53,9 +54,30 @@ void tile(Call& c) {
     c.send_json(200, cached->data, "application/vnd.mapbox-vector-tile");
 }
 
+void towns(Call& c) {
+    c.allow_params({});
+    nlohmann::json list = nlohmann::json::array();
+    auto& s = c.worker.db.cached(
+        "SELECT d.code, d.name, r.xmin, r.ymin, r.xmax, r.ymax FROM divisions d LEFT JOIN idx_divisions_geom r ON r.pkid = d.rowid "
+        "WHERE d.level = 4 ORDER BY d.code");
+    while (s.step()) {
+        nlohmann::json t{{"code", s.column_text(0)}, {"name", s.column_text(1)}};
+        t["bbox"] = s.is_null(2) ? nlohmann::json(nullptr) : nlohmann::json{s.column_double(2), s.column_double(3), s.column_double(4), s.column_double(5)};
+        list.push_back(std::move(t));
+    }
+    s.reset();
+    c.send_json(200, nlohmann::json{{"towns", std::move(list)}});
+}
+
 } // namespace
 
+void add_web_map(httplib::Server& http) {
+    // The web map's files at /; API routes are matched when no file has the path.
+    http.set_mount_point("/", web_dir().string());
+}
+
 void add_tile_routes(httplib::Server& http, ServerState& state) {
+    route(http, state, "GET", "/api/v1/towns", "/api/v1/towns", towns);
     route(http, state, "GET", R"(/tiles/(\d{1,2})/(\d{1,8})/(\d{1,8})\.mvt)", "/tiles/{z}/{x}/{y}.mvt", tile);
     route(http, state, "GET", "/tiles/tilejson.json", "/tiles/tilejson.json", [](Call& c) {
         c.allow_params({});
