@@ -1,6 +1,7 @@
 #include "audit/audit.hpp"
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "core/gdal.hpp"
 
 #include <ogr_srs_api.h>
@@ -50,19 +51,6 @@ std::vector<RateRow> rates(const store::Database& db, std::int64_t run, const st
     return out;
 }
 
-std::string html_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
 
 std::string pct(double v) {
     char buf[32];
@@ -157,7 +145,7 @@ void write_html(const store::Database& db, const Audit& a, const std::filesystem
          ".cards div{display:inline-block;margin-right:3em}.note{color:#666;font-size:.9em}</style></head><body>";
     h << "<h1>Police / civil-affairs address match audit — run " << a.run_id << "</h1>";
     h << "<p class=\"note\">Police dataset " << a.police_dataset << " against civil dataset " << a.civil_dataset << ", started "
-      << html_escape(a.started_at) << ", distance threshold " << a.distance_m << " m.</p>";
+      << text::xml_escape(a.started_at) << ", distance threshold " << a.distance_m << " m.</p>";
     h << "<div class=\"cards\"><div><div class=\"big\" id=\"spatial-rate\">" << pct(s.value("spatial_rate", 0.0))
       << "</div>spatial match rate<br><span class=\"note\">" << s.value("spatial", 0) << " / " << s.value("police_records", 0)
       << " police records linked and within " << a.distance_m << " m</span></div>";
@@ -166,7 +154,7 @@ void write_html(const store::Database& db, const Audit& a, const std::filesystem
     h << "<div><div class=\"big\" id=\"coverage\">" << pct(s.value("coverage", 0.0)) << "</div>civil coverage<br><span class=\"note\">"
       << s.value("covered", 0) << " / " << s.value("civil_records", 0) << " civil plates with a police record</span></div></div>";
     h << "<p>Levels: ";
-    for (const auto& [level, n] : s["by_level"].items()) h << html_escape(level) << " " << n.get<std::int64_t>() << " &nbsp; ";
+    for (const auto& [level, n] : s["by_level"].items()) h << text::xml_escape(level) << " " << n.get<std::int64_t>() << " &nbsp; ";
     h << "<br>Conflicts: " << s.value("shared_plates", 0) << " civil plates linked by two or more police records, " << s.value("far_links", 0)
       << " links farther than " << a.distance_m << " m, " << s.value("ties", 0) << " ties.</p>";
 
@@ -175,7 +163,7 @@ void write_html(const store::Database& db, const Audit& a, const std::filesystem
     int y = 5;
     for (const auto& t : a.towns) {
         const int w = static_cast<int>(500 * t.spatial_rate());
-        h << "<text x=\"0\" y=\"" << y + 14 << "\" font-size=\"13\">" << html_escape(t.name) << "</text><rect x=\"110\" y=\"" << y << "\" width=\"" << w
+        h << "<text x=\"0\" y=\"" << y + 14 << "\" font-size=\"13\">" << text::xml_escape(t.name) << "</text><rect x=\"110\" y=\"" << y << "\" width=\"" << w
           << "\" height=\"18\" fill=\"#3a7bd5\"/><text x=\"" << 115 + w << "\" y=\"" << y + 14 << "\" font-size=\"12\">" << pct(t.spatial_rate()) << " ("
           << t.police << ")</text>";
         y += 24;
@@ -188,7 +176,7 @@ void write_html(const store::Database& db, const Audit& a, const std::filesystem
         h << "<h2>" << title << "</h2><table id=\"" << id << "\"><thead><tr><th>name</th><th>code</th><th>police records</th><th>textual</th><th>spatial</th>"
           << "<th>textual rate</th><th>spatial rate</th></tr></thead><tbody>";
         for (const auto& r : rows) {
-            h << "<tr><td>" << html_escape(r.name) << "</td><td>" << html_escape(r.code) << "</td><td>" << r.police << "</td><td>" << r.textual
+            h << "<tr><td>" << text::xml_escape(r.name) << "</td><td>" << text::xml_escape(r.code) << "</td><td>" << r.police << "</td><td>" << r.textual
               << "</td><td>" << r.spatial << "</td><td>" << pct(r.textual_rate()) << "</td><td>" << pct(r.spatial_rate()) << "</td></tr>";
         }
         h << "</tbody></table>";
@@ -207,7 +195,7 @@ void write_html(const store::Database& db, const Audit& a, const std::filesystem
           << static_cast<int>(720 * (maxy - miny) / ((maxx - minx) * shrink)) << "\" preserveAspectRatio=\"none\" viewBox=\"" << minx << " "
           << -maxy << " " << maxx - minx << " " << maxy - miny << "\" style=\"border:1px solid #ccc\">";
         auto towns = db.prepare("SELECT AsSVG(geom, 0, 5), short_name FROM divisions WHERE level = 4 AND geom IS NOT NULL");
-        while (towns.step()) h << "<path d=\"" << towns.column_text(0) << "\" fill=\"#f4f6fb\" stroke=\"#99a\" stroke-width=\"0.0008\"><title>" << html_escape(towns.column_text(1)) << "</title></path>";
+        while (towns.step()) h << "<path d=\"" << towns.column_text(0) << "\" fill=\"#f4f6fb\" stroke=\"#99a\" stroke-width=\"0.0008\"><title>" << text::xml_escape(towns.column_text(1)) << "</title></path>";
         auto pts = db.prepare("SELECT X(p.geom), Y(p.geom), m.level, m.spatially_consistent FROM match_results m JOIN source_addresses p ON p.id = m.police_address_id "
                               "WHERE m.run_id = ?1 AND p.geom IS NOT NULL AND (m.level IN ('unmatched','spatial','road') OR m.spatially_consistent = 0) LIMIT 5000");
         pts.bind(1, a.run_id);
@@ -220,7 +208,7 @@ void write_html(const store::Database& db, const Audit& a, const std::filesystem
 
     h << "<h2>Trend across runs</h2><table><tr><th>run</th><th>started</th><th>textual rate</th><th>spatial rate</th><th>coverage</th></tr>";
     for (const auto& t : a.trend) {
-        h << "<tr><td>" << t.run_id << "</td><td>" << html_escape(t.started_at) << "</td><td>" << pct(t.textual_rate) << "</td><td>" << pct(t.spatial_rate)
+        h << "<tr><td>" << t.run_id << "</td><td>" << text::xml_escape(t.started_at) << "</td><td>" << pct(t.textual_rate) << "</td><td>" << pct(t.spatial_rate)
           << "</td><td>" << pct(t.coverage) << "</td></tr>";
     }
     h << "</table><p class=\"note\">Textual match rate: police records linked at door-plate level or finer / police records. Spatial match rate: "

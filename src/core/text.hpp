@@ -31,4 +31,7 @@ std::string to_utf8(std::u32string_view s);
 // The code points of valid UTF-8 text, each as a view into s.
 std::vector<std::string_view> split_code_points(std::string_view s);
 
+// Escapes & < > " for XML and HTML text and attribute values.
+std::string xml_escape(std::string_view s);
+
 } // namespace diming::text

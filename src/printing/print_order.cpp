@@ -3,6 +3,7 @@
 #include "core/csv_writer.hpp"
 #include "core/data_dir.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "core/gdal.hpp"
 #include "pinyin/romanizer.hpp"
 #include "plates/issuance.hpp"
@@ -26,19 +27,6 @@ const SignSpec& spec_for(const std::string& sign) {
     throw input_error{(data_dir() / "plates" / "signs.csv").string() + ": no row for sign '" + sign + "'"};
 }
 
-std::string xml_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
 
 const std::vector<std::pair<const char*, OGRFieldType>> sheet_fields{
     {"issuance_id", OFTInteger64}, {"door_plate_id", OFTInteger64}, {"kind", OFTString},     {"plate_type", OFTString},
@@ -211,11 +199,11 @@ std::string proof_svg(const PlateFace& f) {
     std::string svg = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     svg += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(s.width_mm) + "mm\" height=\"" + std::to_string(s.height_mm) +
            "mm\" viewBox=\"0 0 " + std::to_string(s.width_mm) + " " + std::to_string(s.height_mm) + "\">\n";
-    svg += "<title>" + xml_escape(s.name + " " + f.standard_address) + "</title>\n";
+    svg += "<title>" + text::xml_escape(s.name + " " + f.standard_address) + "</title>\n";
     const std::string font = "font-family=\"Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif\" text-anchor=\"middle\"";
     auto text = [&](double x, double y, double size, const std::string& colour, const std::string& content, const char* id) {
         return "<text id=\"" + std::string{id} + "\" x=\"" + std::to_string(x) + "\" y=\"" + std::to_string(y) + "\" font-size=\"" +
-               std::to_string(size) + "\" fill=\"" + colour + "\" " + font + ">" + xml_escape(content) + "</text>\n";
+               std::to_string(size) + "\" fill=\"" + colour + "\" " + font + ">" + text::xml_escape(content) + "</text>\n";
     };
     svg += "<rect width=\"" + std::to_string(w) + "\" height=\"" + std::to_string(h) + "\" fill=\"" + s.ground + "\"/>\n";
     // A white border inset, as on enamel plates.

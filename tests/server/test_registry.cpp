@@ -398,15 +398,7 @@ TEST_CASE("a renaming killed with SIGKILL leaves the registry as it was") {
     build_registry(db);
     add_long_road(db, 20'000);
     const std::string db_path = db.string();
-    auto written = [&] {
-        std::uintmax_t total = 0;
-        for (const char* ext : {"", "-journal", "-wal"}) {
-            std::error_code ec;
-            const auto n = std::filesystem::file_size(db_path + ext, ec);
-            if (!ec) total += n;
-        }
-        return total;
-    };
+    auto written = [&] { return diming::testing::database_bytes(db_path); };
     const auto before = written();
     const int pid = start_diming({"names", "rename", "--db", db_path, "6", "--to", "北辰路", "--doc", "平政地〔2026〕30号", "--decided",
                                   "2026-07-01", "--effective", "2026-08-01"});

@@ -105,3 +105,17 @@ int start_diming_piped(const std::vector<std::string>& args, int& stdout_read_fd
 }
 
 } // namespace diming::testing
+
+namespace diming::testing {
+
+std::uintmax_t database_bytes(const std::string& db_path) {
+    std::uintmax_t total = 0;
+    for (const char* ext : {"", "-journal", "-wal"}) {
+        std::error_code ec;
+        const auto n = std::filesystem::file_size(db_path + ext, ec);
+        if (!ec) total += n;
+    }
+    return total;
+}
+
+} // namespace diming::testing

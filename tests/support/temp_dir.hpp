@@ -2,6 +2,7 @@
 // Test support: a temporary folder removed at scope exit, and running the real `diming`
 // binary as a child process.
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -35,6 +36,9 @@ int start_diming(const std::vector<std::string>& args);
 
 // Starts it with standard output on a pipe (read end returned) and standard error inherited.
 int start_diming_piped(const std::vector<std::string>& args, int& stdout_read_fd);
+
+// Bytes of a SQLite database with its journal and WAL: grows while a transaction writes.
+std::uintmax_t database_bytes(const std::string& db_path);
 
 // The source tree, for shipped data files.
 std::filesystem::path source_dir();
