@@ -402,6 +402,14 @@ MatchSummary run_match(store::Database& db, const MatchOptions& o) {
             .bind(6, r.distance).bind(7, consistent).bind(8, r.ties).bind(9, r.reason);
         insert.run();
     }
+    // The map's index of this run's problems (schemas/009_match_problems.sql).
+    db.exec("DELETE FROM match_problems");
+    db.prepare("INSERT INTO match_problems(id, minx, maxx, miny, maxy, run_id) "
+               "SELECT r.police_address_id, X(a.geom), X(a.geom), Y(a.geom), Y(a.geom), r.run_id "
+               "FROM match_results r JOIN source_addresses a ON a.id = r.police_address_id "
+               "WHERE r.run_id = ?1 AND a.geom IS NOT NULL AND (r.level = 'unmatched' OR r.spatially_consistent = 0)")
+        .bind(1, s.run_id)
+        .run();
     s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     summary["seconds"] = s.seconds;
     db.prepare("UPDATE match_runs SET summary = ?2, finished_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?1")

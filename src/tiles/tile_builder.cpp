@@ -190,14 +190,18 @@ std::string TileBuilder::build(store::Database& db, TileId tile) {
     // match results of the latest run
     layers.emplace_back("match_results", tile_extent);
     if (z >= 14) {
-        auto& s = db.cached(
-            "SELECT r.police_address_id, X(a.geom), Y(a.geom), r.level, r.score, r.spatially_consistent, r.distance_m "
-            "FROM match_results r JOIN source_addresses a ON a.id = r.police_address_id "
-            "WHERE r.run_id = (SELECT max(id) FROM match_runs WHERE finished_at IS NOT NULL) "
-            "AND r.police_address_id IN (SELECT pkid FROM idx_source_addresses_geom WHERE xmax >= ?1 AND xmin <= ?3 AND ymax >= ?2 AND ymin <= ?4) "
-            "AND (?5 OR r.level = 'unmatched' OR r.spatially_consistent = 0)");
+        // z14: only the problems, through their own R*Tree; from z15 every record in view.
+        auto& s = db.cached(z >= 15
+            ? "SELECT r.police_address_id, X(a.geom), Y(a.geom), r.level, r.score, r.spatially_consistent, r.distance_m "
+              "FROM match_results r JOIN source_addresses a ON a.id = r.police_address_id "
+              "WHERE r.run_id = (SELECT max(id) FROM match_runs WHERE finished_at IS NOT NULL) "
+              "AND r.police_address_id IN (SELECT pkid FROM idx_source_addresses_geom WHERE xmax >= ?1 AND xmin <= ?3 AND ymax >= ?2 AND ymin <= ?4)"
+            : "SELECT r.police_address_id, X(a.geom), Y(a.geom), r.level, r.score, r.spatially_consistent, r.distance_m "
+              "FROM match_problems p JOIN match_results r ON r.run_id = p.run_id AND r.police_address_id = p.id "
+              "JOIN source_addresses a ON a.id = p.id "
+              "WHERE p.maxx >= ?1 AND p.minx <= ?3 AND p.maxy >= ?2 AND p.miny <= ?4 "
+              "AND p.run_id = (SELECT max(id) FROM match_runs WHERE finished_at IS NOT NULL)");
         bind_box(s, frame.lonlat);
-        s.bind(5, z >= 15 ? 1 : 0);
         while (s.step()) {
             std::int32_t x = 0, y = 0;
             if (s.is_null(1) || !in.point(s.column_double(1), s.column_double(2), x, y)) continue;

@@ -1,7 +1,12 @@
 #include "tiles/tile_cache.hpp"
 
 #include "core/digest.hpp"
+#include "core/error.hpp"
 #include "store/database.hpp"
+
+#include <zlib.h>
+
+#include <chrono>
 
 namespace diming::tiles {
 
@@ -76,6 +81,12 @@ void TileCache::sync_after_own_write(const std::string& before, const std::strin
     stamp_ = after;
 }
 
+bool TileCache::stamp_check_due() {
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    auto due = next_check_ms_.load();
+    return now >= due && next_check_ms_.compare_exchange_strong(due, now + 250);
+}
+
 std::size_t TileCache::bytes() const {
     std::lock_guard lock{mutex_};
     return bytes_;
@@ -94,6 +105,22 @@ std::string registry_stamp(store::Database& db) {
     std::string stamp = s.column_text(0);
     s.reset();
     return stamp;
+}
+
+std::string gzip(const std::string& data) {
+    z_stream zs{};
+    // 15 + 16: a gzip header and trailer, not zlib's.
+    if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw library_error{"zlib: deflateInit2 failed"};
+    std::string out(deflateBound(&zs, static_cast<uLong>(data.size())) + 32, '\0');
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    zs.avail_in = static_cast<uInt>(data.size());
+    zs.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs.avail_out = static_cast<uInt>(out.size());
+    const int rc = deflate(&zs, Z_FINISH);
+    deflateEnd(&zs);
+    if (rc != Z_STREAM_END) throw library_error{"zlib: deflate failed"};
+    out.resize(zs.total_out);
+    return out;
 }
 
 std::string tile_etag(const std::string& data) { return "\"" + sha256_hex(data).substr(0, 32) + "\""; }

@@ -5,6 +5,7 @@
 
 #include "tiles/tile_id.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <ctime>
 #include <list>
@@ -21,6 +22,7 @@ namespace diming::tiles {
 
 struct CachedTile {
     std::string data;
+    std::string gzipped;  // the same, gzip-compressed once, for clients that accept it
     std::string etag;     // quoted, as sent
     std::time_t built_at; // for Last-Modified
 };
@@ -35,6 +37,8 @@ public:
     void clear();
     // Empties the cache if the registry changed since `stamp` was last seen (adopting it).
     void sync(const std::string& stamp);
+    // Whether it is time to compare the registry's stamp again (true at most every 250 ms).
+    bool stamp_check_due();
     // After a write whose tiles were invalidated one by one: adopts the new stamp, unless the
     // registry had changed elsewhere before it (then everything goes).
     void sync_after_own_write(const std::string& before, const std::string& after);
@@ -55,11 +59,15 @@ private:
     std::size_t bytes_ = 0;
     std::size_t max_bytes_;
     std::string stamp_;
+    std::atomic<std::int64_t> next_check_ms_{0};
 };
 
 // What identifies the registry's state for the cache: the last audit entry, match run and
 // dataset (every write diming makes leaves one of them).
 std::string registry_stamp(store::Database& db);
+
+// gzip (RFC 1952) of the bytes: served tiles and MBTiles store them so.
+std::string gzip(const std::string& data);
 
 // A strong ETag for tile bytes.
 std::string tile_etag(const std::string& data);

@@ -3,9 +3,9 @@
 #include "core/error.hpp"
 #include "store/database.hpp"
 #include "tiles/tile_builder.hpp"
+#include "tiles/tile_cache.hpp"
 
 #include <nlohmann/json.hpp>
-#include <zlib.h>
 
 #include <fstream>
 
@@ -13,21 +13,6 @@ namespace diming::tiles {
 
 namespace {
 
-std::string gzip(const std::string& data) {
-    z_stream zs{};
-    // 15 + 16: a gzip header and trailer, not zlib's.
-    if (deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw library_error{"zlib: deflateInit2 failed"};
-    std::string out(deflateBound(&zs, data.size()) + 32, '\0');
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    zs.avail_in = static_cast<uInt>(data.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = static_cast<uInt>(out.size());
-    const int rc = deflate(&zs, Z_FINISH);
-    deflateEnd(&zs);
-    if (rc != Z_STREAM_END) throw library_error{"zlib: deflate failed"};
-    out.resize(zs.total_out);
-    return out;
-}
 
 nlohmann::json vector_layers(int maxzoom) {
     nlohmann::json layers = nlohmann::json::array();

@@ -149,6 +149,16 @@ TEST_CASE("what a tile shows depends on its zoom") {
     CHECK(layers_at(14).count("door_plates") == 0);
     CHECK(layers_at(16).count("match_results") == 1);
     CHECK(layers_at(9).empty());
+    // At z14 the match layer holds the problems only: 乍浦镇长安路9号 has no plate of its own.
+    {
+        const auto t = tile_at(121.0870, 30.6201, 14);
+        TempDir tdir;
+        auto ds = open_tile(tdir, builder.build(db, t), t);
+        auto results = features(ds.get(), "match_results");
+        REQUIRE(results.size() == 1);
+        CHECK((results[0].at("level") == "unmatched" || results[0].at("consistent") == "0"));
+        CHECK(results[0].at("level") != "exact");
+    }
     // At z10 only roads (路) are drawn; at z12 every street and lane.
     CHECK(layers_at(10).count("roads") == 1);
 }
