@@ -356,10 +356,11 @@ void serve(const ServerOptions& options, const std::function<void(int port)>& on
         c.allow_params({});
         c.res.set_content(c.state.metrics.render(), "text/plain; version=0.0.4");
     });
+    // httplib tries each route's regex in turn: the busiest (tiles, then lookups) go first.
+    add_tile_routes(http, state);
     add_api_routes(http, state);
     add_ogc_routes(http, state);
     add_registry_routes(http, state);
-    add_tile_routes(http, state);
     add_web_map(http);
 
     if (options.port == 0) {

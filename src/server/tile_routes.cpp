@@ -42,11 +42,12 @@ void tile(Call& c) {
         built->etag = tiles::tile_etag(built->data);
         if (!built->data.empty()) built->gzipped = tiles::gzip(built->data);
         built->built_at = std::time(nullptr);
+        built->last_modified = http_date(built->built_at);
         c.state.tile_cache.put(id, built);
         cached = built;
     }
     c.res.set_header("ETag", cached->etag);
-    c.res.set_header("Last-Modified", http_date(cached->built_at));
+    c.res.set_header("Last-Modified", cached->last_modified);
     // Revalidate every time: the registry changes under the map (a renaming, a new plate).
     c.res.set_header("Cache-Control", "no-cache");
     if (c.req.get_header_value("If-None-Match") == cached->etag) {
@@ -86,8 +87,8 @@ void add_web_map(httplib::Server& http) {
 }
 
 void add_tile_routes(httplib::Server& http, ServerState& state) {
-    route(http, state, "GET", "/api/v1/towns", "/api/v1/towns", towns);
     route(http, state, "GET", R"(/tiles/(\d{1,2})/(\d{1,8})/(\d{1,8})\.mvt)", "/tiles/{z}/{x}/{y}.mvt", tile);
+    route(http, state, "GET", "/api/v1/towns", "/api/v1/towns", towns);
     route(http, state, "GET", "/tiles/tilejson.json", "/tiles/tilejson.json", [](Call& c) {
         c.allow_params({});
         c.send_json(200, tiles::tilejson(c.worker.db, c.base_url() + "/tiles/{z}/{x}/{y}.mvt", 8, served_maxzoom));

@@ -24,7 +24,8 @@ struct CachedTile {
     std::string data;
     std::string gzipped;  // the same, gzip-compressed once, for clients that accept it
     std::string etag;     // quoted, as sent
-    std::time_t built_at; // for Last-Modified
+    std::time_t built_at;
+    std::string last_modified; // built_at as an HTTP date
 };
 
 class TileCache {
