@@ -117,7 +117,8 @@ void run_demo(const std::filesystem::path& dir) {
               << "  QGIS: Layer > Add Layer > Add SpatiaLite Layer > " << db_path.string() << "\n"
               << "  ogrinfo -so " << (sample_dir / "civil.gpkg").string() << "   # the sample civil registry\n"
               << "  head " << (sample_dir / "police.csv").string() << "          # the sample police extract\n"
-              << "  open " << (dir / "match-report.html").string() << " in a browser     # the match-rate audit\n";
+              << "  open " << (dir / "match-report.html").string() << " in a browser     # the match-rate audit\n"
+              << "  ./build/diming serve --db " << db_path.string() << "   # then http://127.0.0.1:8080/ (web map), /ogc, /api/v1/names?q=...\n";
 }
 
 } // namespace
