@@ -15,15 +15,6 @@ int int_param(const Call& c, const char* name, int fallback, int min, int max) {
     return static_cast<int>(lookup::parse_integer(*v, name, min, max));
 }
 
-std::int64_t path_id(const Call& c, const char* what) {
-    const std::string& text = c.req.matches[1];
-    try {
-        return lookup::parse_integer(text, "id", 1, std::numeric_limits<std::int64_t>::max());
-    } catch (const lookup::query_error&) {
-        throw http_error{404, "not_found", std::string{"no "} + what + " with id " + text.substr(0, 20)};
-    }
-}
-
 void names_search(Call& c) {
     c.allow_params({"q", "category", "town", "status", "near", "bbox", "limit", "offset"});
     lookup::NameQuery q;
@@ -45,7 +36,7 @@ void names_search(Call& c) {
 
 void name_by_id(Call& c) {
     c.allow_params({});
-    const auto id = path_id(c, "place name");
+    const auto id = c.path_id(1, "place name");
     auto record = lookup::name_record(c.worker.db, id);
     if (!record) throw http_error{404, "not_found", "no place name with id " + std::to_string(id)};
     c.send_json(200, *record);
@@ -53,7 +44,7 @@ void name_by_id(Call& c) {
 
 void name_history(Call& c) {
     c.allow_params({});
-    const auto id = path_id(c, "place name");
+    const auto id = c.path_id(1, "place name");
     auto record = lookup::name_record(c.worker.db, id);
     if (!record) throw http_error{404, "not_found", "no place name with id " + std::to_string(id)};
     c.send_json(200, nlohmann::json{{"id", id}, {"name", (*record)["name"]}, {"renamings", (*record)["renamings"]}});

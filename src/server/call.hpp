@@ -85,6 +85,8 @@ struct Call {
     // Refuses (400) any query parameter not in `allowed`, and repeated ones.
     void allow_params(std::initializer_list<const char*> allowed) const;
     std::optional<std::string> param(const char* name) const;
+    // A positive integer id from the path's capture `group`; 404 naming `what` otherwise.
+    std::int64_t path_id(int group = 1, const char* what = "record") const;
     // The request body as a JSON object; 415 / 400 otherwise.
     nlohmann::json json_body() const;
     // The caller's principal, requiring `role` (401 without a valid token, 403 with the wrong role).

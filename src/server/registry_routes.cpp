@@ -92,15 +92,6 @@ private:
     json j_;
 };
 
-std::int64_t path_id(const Call& c, int group = 1) {
-    const std::string text = c.req.matches[group];
-    try {
-        return lookup::parse_integer(text, "id", 1, std::numeric_limits<std::int64_t>::max());
-    } catch (const lookup::query_error&) {
-        throw http_error{404, "not_found", "no record " + text.substr(0, 20)};
-    }
-}
-
 // Runs a write on the one writer connection; then the tiles it touched (a lon/lat box from
 // `touched(db, result)`) are dropped from the tile cache.
 template <class F, class T>
@@ -179,7 +170,7 @@ void names_propose(Call& c) {
 void names_approve(Call& c) {
     const auto& who = c.require(access::Role::committee);
     Body b{c, {"decision_doc", "decided_on"}};
-    const auto id = path_id(c);
+    const auto id = c.path_id();
     const auto d = decision(b, true);
     write(c, [&](store::Database& db) { naming::approve_name(db, id, d, who.name); return 0; }, place_touched(id));
     c.state.reload_names();
@@ -189,7 +180,7 @@ void names_approve(Call& c) {
 void names_reject(Call& c) {
     const auto& who = c.require(access::Role::committee);
     Body b{c, {"decision_doc", "decided_on", "reason"}};
-    const auto id = path_id(c);
+    const auto id = c.path_id();
     const auto d = decision(b, false);
     write(c, [&](store::Database& db) { naming::reject_name(db, id, d, who.name); return 0; }, place_touched(id));
     c.send_json(200, json{{"id", id}, {"status", "rejected"}});
@@ -198,7 +189,7 @@ void names_reject(Call& c) {
 void names_retire(Call& c) {
     const auto& who = c.require(access::Role::committee);
     Body b{c, {"decision_doc", "decided_on", "reason"}};
-    const auto id = path_id(c);
+    const auto id = c.path_id();
     const auto d = decision(b, true);
     write(c, [&](store::Database& db) { naming::retire_name(db, id, d, who.name); return 0; }, place_touched(id));
     c.state.reload_names();
@@ -209,7 +200,7 @@ void names_rename(Call& c) {
     const auto& who = c.require(access::Role::committee);
     Body b{c, {"new_name", "decision_doc", "decided_on", "effective_on", "reason", "accept"}};
     naming::Renaming r;
-    r.place_name_id = path_id(c);
+    r.place_name_id = c.path_id();
     r.new_name = b.text("new_name", true, 40);
     r.decision_doc = b.text("decision_doc", true, 60);
     r.decided_on = b.text("decided_on", true, 10);
@@ -265,7 +256,7 @@ void doorplates_create(Call& c) {
 
 void doorplate_by_id(Call& c) {
     c.allow_params({});
-    const auto id = path_id(c);
+    const auto id = c.path_id();
     auto& s = c.worker.db.cached(
         "SELECT d.plate_type, d.parent_id, d.place_name_id, p.name, d.hamlet, d.number, d.suffix, d.compound, d.building, d.unit, d.room, "
         "d.town_code, d.community_code, d.standard_address, d.status, X(d.geom), Y(d.geom), d.created_at, d.updated_at "
@@ -318,7 +309,7 @@ void issuances_list(Call& c) {
 
 void issuance_by_id(Call& c) {
     c.allow_params({});
-    const auto id = path_id(c);
+    const auto id = c.path_id();
     auto r = plates::issuance_record(c.worker.db, id);
     if (!r) throw http_error{404, "not_found", "no issuance " + std::to_string(id)};
     c.send_json(200, *r);
@@ -327,7 +318,7 @@ void issuance_by_id(Call& c) {
 void issuance_transition(Call& c) {
     const auto& who = c.require(access::Role::clerk);
     Body b{c, {"to", "note"}};
-    const auto id = path_id(c);
+    const auto id = c.path_id();
     const auto to = b.text("to", true, 20);
     const auto note = b.text("note", false, 500);
     write(c, [&](store::Database& db) {
@@ -358,7 +349,7 @@ void print_orders_create(Call& c) {
 
 void print_order_by_id(Call& c) {
     c.allow_params({});
-    const auto id = path_id(c);
+    const auto id = c.path_id();
     auto r = printing::print_order_record(c.worker.db, id);
     if (!r) throw http_error{404, "not_found", "no print order " + std::to_string(id)};
     c.send_json(200, *r);
@@ -367,7 +358,7 @@ void print_order_by_id(Call& c) {
 // CSV and XLSX go through a file (GDAL writes files); it is removed before answering.
 void print_order_export(Call& c, bool xlsx) {
     c.allow_params({});
-    const auto id = path_id(c);
+    const auto id = c.path_id();
     char dir_template[] = "/tmp/diming-print-XXXXXX";
     if (!mkdtemp(dir_template)) throw std::runtime_error{"cannot make a temporary folder"};
     const std::filesystem::path dir{dir_template};
@@ -392,8 +383,8 @@ void print_order_export(Call& c, bool xlsx) {
 
 void print_order_proof(Call& c) {
     c.allow_params({});
-    const auto id = path_id(c, 1);
-    const auto plate = path_id(c, 2);
+    const auto id = c.path_id(1);
+    const auto plate = c.path_id(2);
     auto svg = printing::proof_svg(c.worker.db, id, plate);
     if (!svg) throw http_error{404, "not_found", "plate " + std::to_string(plate) + " is not in print order " + std::to_string(id)};
     c.send_json(200, std::move(*svg), "image/svg+xml");
@@ -402,7 +393,7 @@ void print_order_proof(Call& c) {
 void print_order_printed(Call& c) {
     const auto& who = c.require(access::Role::clerk);
     Body b{c, {}};
-    const auto id = path_id(c);
+    const auto id = c.path_id();
     write(c, [&](store::Database& db) { printing::mark_printed(db, id, who.name); return 0; });
     c.send_json(200, json{{"id", id}, {"status", "printed"}});
 }

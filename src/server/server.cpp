@@ -179,6 +179,15 @@ std::optional<std::string> Call::param(const char* name) const {
     return it->second;
 }
 
+std::int64_t Call::path_id(int group, const char* what) const {
+    const std::string text = req.matches[group];
+    try {
+        return lookup::parse_integer(text, "id", 1, std::numeric_limits<std::int64_t>::max());
+    } catch (const lookup::query_error&) {
+        throw http_error{404, "not_found", std::string{"no "} + what + " with id " + text.substr(0, 20)};
+    }
+}
+
 nlohmann::json Call::json_body() const {
     const std::string type = req.get_header_value("Content-Type");
     if (type.rfind("application/json", 0) != 0) {
