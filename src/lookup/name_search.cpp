@@ -116,10 +116,6 @@ Filters resolve_filters(store::Database& db, const NameQuery& q) {
     return f;
 }
 
-bool intersects(const BBox& a, const BBox& b) {
-    return a.min_lon <= b.max_lon && a.max_lon >= b.min_lon && a.min_lat <= b.max_lat && a.max_lat >= b.min_lat;
-}
-
 std::optional<BBox> extent_of(store::Database& db, std::int64_t id) {
     auto& s = db.cached("SELECT xmin, ymin, xmax, ymax FROM idx_place_names_geom WHERE pkid = ?1");
     s.bind(1, id);
@@ -152,7 +148,7 @@ std::optional<NameHit> load_hit(store::Database& db, const Candidate& c, const F
     if (f.status && h.status != *f.status) return std::nullopt;
     if (f.town_prefix && h.division_code.compare(0, 9, *f.town_prefix) != 0) return std::nullopt;
     h.extent = extent_of(db, c.id);
-    if (f.bbox && (!h.extent || !intersects(*h.extent, *f.bbox))) return std::nullopt;
+    if (f.bbox && (!h.extent || !h.extent->intersects(*f.bbox))) return std::nullopt;
     h.match = c.match;
     h.matched = c.term;
     return h;

@@ -33,6 +33,9 @@ struct BBox {
     double min_lat = 0;
     double max_lon = 0;
     double max_lat = 0;
+    bool intersects(const BBox& o) const noexcept {
+        return min_lon <= o.max_lon && max_lon >= o.min_lon && min_lat <= o.max_lat && max_lat >= o.min_lat;
+    }
     bool contains(const BBox& other) const noexcept {
         return min_lon <= other.min_lon && min_lat <= other.min_lat && max_lon >= other.max_lon && max_lat >= other.max_lat;
     }

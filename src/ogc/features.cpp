@@ -24,19 +24,20 @@ struct CollectionDef {
     const char* id;
     const char* title;
     const char* description;
-    const char* rtree;      // the SpatiaLite R*Tree of the geometry
+    const char* table;      // the table of the geometry
+    const char* rtree;      // its SpatiaLite R*Tree
 };
 
 constexpr std::array<CollectionDef, 3> defs{{
     {"place_names", "Place names (地名)",
      "Standard names of roads, streets, lanes, villages, natural villages and compounds, with pinyin, category and status.",
-     "idx_place_names_geom"},
+     "place_names", "idx_place_names_geom"},
     {"door_plates", "Door plates (门牌)",
      "Door, building and room plates with their standard addresses, on their road or village.",
-     "idx_door_plates_geom"},
+     "door_plates", "idx_door_plates_geom"},
     {"match_results", "Match results (latest run)",
      "Each police (一标三实) address of the latest match run with its match level, score and the civil-affairs address it was matched to.",
-     "idx_source_addresses_geom"},
+     "source_addresses", "idx_source_addresses_geom"},
 }};
 
 const CollectionDef* find_def(const std::string& id) {
@@ -109,11 +110,8 @@ std::int64_t latest_run(store::Database& db) {
 }
 
 // The collection's extent from its spatial index's root node.
-std::optional<lookup::BBox> rtree_extent(store::Database& db, const char* rtree) {
-    // "idx_<table>_geom" -> table
-    std::string table{rtree + 4};
-    table.resize(table.size() - 5);
-    const auto e = store::indexed_extent(db, table);
+std::optional<lookup::BBox> collection_extent(store::Database& db, const CollectionDef& d) {
+    const auto e = store::indexed_extent(db, d.table);
     if (!e) return std::nullopt;
     return lookup::BBox{e->min_x, e->min_y, e->max_x, e->max_y};
 }
@@ -129,7 +127,7 @@ json collection_json(store::Database& db, const std::string& base, const Collect
             {link(href, "self", json_type, "this collection"),
              link(href + "/items", "items", geojson_type, "the features, as GeoJSON")}}};
     json spatial{{"crs", crs84}};
-    if (const auto e = rtree_extent(db, d.rtree)) {
+    if (const auto e = collection_extent(db, d)) {
         spatial["bbox"] = {{e->min_lon, e->min_lat, e->max_lon, e->max_lat}};
     } else {
         spatial["bbox"] = {{-180, -90, 180, 90}};
@@ -277,7 +275,7 @@ std::string items(store::Database& db, CountCache& counts, const std::string& ba
     // A box that holds the whole collection filters nothing: page by id instead of through the index.
     std::optional<lookup::BBox> bbox = q.bbox;
     if (bbox) {
-        if (const auto e = rtree_extent(db, d->rtree); e && bbox->contains(*e)) bbox.reset();
+        if (const auto e = collection_extent(db, *d); e && bbox->contains(*e)) bbox.reset();
     }
     std::string out;
     int returned = 0;

@@ -50,14 +50,7 @@ void check_point(store::Database& db, lookup::LonLat p) {
     // Inside the county: its division boundaries when the registry has them, else what the
     // registry already holds (names and plates), with 2 km to spare.
     std::optional<store::Extent> box = store::indexed_extent(db, "divisions");
-    if (!box) {
-        for (const char* table : {"place_names", "door_plates"}) {
-            const auto e = store::indexed_extent(db, table);
-            if (!e) continue;
-            if (!box) box = e;
-            else box = store::Extent{std::min(box->min_x, e->min_x), std::min(box->min_y, e->min_y), std::max(box->max_x, e->max_x), std::max(box->max_y, e->max_y)};
-        }
-    }
+    if (!box) box = store::indexed_extent(db, {"place_names", "door_plates"});
     if (!box) return;
     const double margin = 0.02;
     if (p.lon < box->min_x - margin || p.lon > box->max_x + margin || p.lat < box->min_y - margin || p.lat > box->max_y + margin) {

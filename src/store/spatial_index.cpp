@@ -40,4 +40,15 @@ std::optional<Extent> indexed_extent(Database& db, const std::string& table, con
     return box;
 }
 
+std::optional<Extent> indexed_extent(Database& db, std::initializer_list<const char*> tables) {
+    std::optional<Extent> box;
+    for (const char* table : tables) {
+        const auto e = indexed_extent(db, table);
+        if (!e) continue;
+        if (!box) box = e;
+        else box = Extent{std::min(box->min_x, e->min_x), std::min(box->min_y, e->min_y), std::max(box->max_x, e->max_x), std::max(box->max_y, e->max_y)};
+    }
+    return box;
+}
+
 } // namespace diming::store

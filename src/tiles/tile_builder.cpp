@@ -218,13 +218,7 @@ std::string TileBuilder::build(store::Database& db, TileId tile) {
 }
 
 std::optional<Box3857> registry_extent(store::Database& db, const proj::Transformation& to_mercator) {
-    std::optional<store::Extent> box;
-    for (const char* table : {"divisions", "place_names", "door_plates"}) {
-        const auto e = store::indexed_extent(db, table);
-        if (!e) continue;
-        if (!box) box = e;
-        else box = store::Extent{std::min(box->min_x, e->min_x), std::min(box->min_y, e->min_y), std::max(box->max_x, e->max_x), std::max(box->max_y, e->max_y)};
-    }
+    const auto box = store::indexed_extent(db, {"divisions", "place_names", "door_plates"});
     if (!box) return std::nullopt;
     const auto sw = to_mercator.forward({box->min_x, box->min_y});
     const auto ne = to_mercator.forward({box->max_x, box->max_y});
