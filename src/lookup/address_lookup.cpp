@@ -129,6 +129,19 @@ AddressHit plate_hit(const PlateRow& p, const Place& place, const char* level, d
     return h;
 }
 
+// The place itself (a road or village without the plate asked for), at a point on it.
+AddressHit place_hit(store::Database& db, const Place& place, const char* level, double score) {
+    AddressHit h;
+    h.level = level;
+    h.score = score * place.score;
+    h.place_name_id = place.id;
+    h.place_name = place.name;
+    h.point = place_point(db, place.id);
+    h.standard_address = place.name;
+    if (!place.note.empty()) h.notes.push_back(place.note);
+    return h;
+}
+
 AddressHit geocode_in(store::Database& db, const address::AddressComponents& a, const Place& place, const std::string& hamlet) {
     using address::Level;
     const auto* number = a.get(Level::number);
@@ -140,31 +153,14 @@ AddressHit geocode_in(store::Database& db, const address::AddressComponents& a, 
             number = nullptr;
         }
     }
-    if (!number) {
-        AddressHit h;
-        h.level = a.get(Level::road) ? "road" : "place";
-        h.score = 0.5 * place.score;
-        h.place_name_id = place.id;
-        h.place_name = place.name;
-        h.point = place_point(db, place.id);
-        h.standard_address = place.name;
-        if (!place.note.empty()) h.notes.push_back(place.note);
-        return h;
-    }
+    if (!number) return place_hit(db, place, a.get(Level::road) ? "road" : "place", 0.5);
     auto& door = db.cached(
         "SELECT id, standard_address, X(geom), Y(geom) FROM door_plates WHERE place_name_id = ?1 AND hamlet = ?2 "
         "AND number = ?3 AND suffix = ?4 AND plate_type = 'door' AND status <> 'cancelled'");
     door.bind(1, place.id).bind(2, hamlet).bind(3, static_cast<std::int64_t>(n)).bind(4, a.suffix);
     const auto plate = read_plate(door);
     if (!plate) {
-        AddressHit h;
-        h.level = "road";
-        h.score = 0.4 * place.score;
-        h.place_name_id = place.id;
-        h.place_name = place.name;
-        h.point = place_point(db, place.id);
-        h.standard_address = place.name;
-        if (!place.note.empty()) h.notes.push_back(place.note);
+        auto h = place_hit(db, place, "road", 0.4);
         h.notes.push_back("no door plate " + number->text + (a.suffix.empty() ? "" : "-" + a.suffix) + " on " + place.name +
                           (hamlet.empty() ? "" : " " + hamlet) + "; " + nearest_numbers(db, place.id, hamlet, n));
         return h;

@@ -50,6 +50,7 @@ struct ServerState {
     Metrics metrics;
 
     tiles::TileCache tile_cache;
+    std::optional<proj::Transformation> to_mercator; // for tiles_changed, under writer_mutex
 
     std::mutex writer_mutex;          // one write at a time
     std::optional<store::Database> writer;

@@ -142,9 +142,10 @@ void ServerState::reload_names() { set_gazetteer(load_gazetteer(options.db)); }
 
 void ServerState::tiles_changed(store::Database& db, const std::optional<lookup::BBox>& touched, const std::string& stamp_before) {
     if (touched) {
-        const proj::Transformation tm{"EPSG:4490", "EPSG:3857"};
-        const auto sw = tm.forward({touched->min_lon, touched->min_lat});
-        const auto ne = tm.forward({touched->max_lon, touched->max_lat});
+        // Made once and kept: called under the writer's lock, so one thread at a time.
+        if (!to_mercator) to_mercator.emplace("EPSG:4490", "EPSG:3857");
+        const auto sw = to_mercator->forward({touched->min_lon, touched->min_lat});
+        const auto ne = to_mercator->forward({touched->max_lon, touched->max_lat});
         tile_cache.invalidate({sw.x, sw.y, ne.x, ne.y});
     }
     tile_cache.sync_after_own_write(stamp_before, tiles::registry_stamp(db));
