@@ -6,6 +6,7 @@
 #include "store/migrations.hpp"
 #include "support/temp_dir.hpp"
 
+#include <stdexcept>
 #include <string>
 
 namespace diming::testing {
@@ -65,6 +66,26 @@ void build_registry(const std::filesystem::path& db_path) {
     o.civil_dataset = 1;
     o.distance_m = 50;
     match::run_match(db, o);
+}
+
+std::int64_t query_int(const std::filesystem::path& db_path, const std::string& sql) {
+    auto db = store::Database::open(db_path, store::Access::read_only);
+    auto s = db.prepare(sql);
+    s.step();
+    return s.column_int(0);
+}
+
+std::string query_text(const std::filesystem::path& db_path, const std::string& sql) {
+    auto db = store::Database::open(db_path, store::Access::read_only);
+    auto s = db.prepare(sql);
+    s.step();
+    return s.column_text(0);
+}
+
+std::string create_token(const std::filesystem::path& db_path, const std::string& name, const std::string& role) {
+    const auto r = run_diming({"token", "create", "--db", db_path.string(), "--name", name, "--role", role});
+    if (r.exit_code != 0) throw std::runtime_error{"diming token create failed: " + r.err};
+    return r.out.substr(0, r.out.find('\n'));
 }
 
 void add_long_road(const std::filesystem::path& db_path, int plates) {

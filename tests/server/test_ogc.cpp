@@ -37,12 +37,7 @@ struct Served {
         CHECK(r->get_header_value("Content-Type") == type);
         return json::parse(r->body);
     }
-    std::int64_t count(const std::string& sql) const {
-        auto d = diming::store::Database::open(db, diming::store::Access::read_only);
-        auto s = d.prepare(sql);
-        s.step();
-        return s.column_int(0);
-    }
+    std::int64_t count(const std::string& sql) const { return query_int(db, sql); }
 };
 
 const json* find_link(const json& links, const std::string& rel) {

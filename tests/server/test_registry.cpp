@@ -35,11 +35,7 @@ struct Registry {
         viewer = token("viewer-1", "viewer");
         server = std::make_unique<ServerProcess>(db, std::vector<std::string>{"--access-log", "", "--threads", "24"});
     }
-    std::string token(const std::string& name, const std::string& role) const {
-        auto r = run_diming({"token", "create", "--db", db.string(), "--name", name, "--role", role});
-        REQUIRE(r.exit_code == 0);
-        return r.out.substr(0, r.out.find('\n'));
-    }
+    std::string token(const std::string& name, const std::string& role) const { return create_token(db, name, role); }
     // POST a JSON body with a token; the status and the parsed body.
     std::pair<int, json> post(const std::string& path, const json& body, const std::string& token) const {
         auto c = server->client();
@@ -57,18 +53,8 @@ struct Registry {
         REQUIRE(r->status == status);
         return json::parse(r->body);
     }
-    std::int64_t count(const std::string& sql) const {
-        auto d = diming::store::Database::open(db, diming::store::Access::read_only);
-        auto s = d.prepare(sql);
-        s.step();
-        return s.column_int(0);
-    }
-    std::string text(const std::string& sql) const {
-        auto d = diming::store::Database::open(db, diming::store::Access::read_only);
-        auto s = d.prepare(sql);
-        s.step();
-        return s.column_text(0);
-    }
+    std::int64_t count(const std::string& sql) const { return query_int(db, sql); }
+    std::string text(const std::string& sql) const { return query_text(db, sql); }
     json plate(double lon, double lat, std::int64_t place = 1, json extra = json::object()) const {
         json body{{"place_name_id", place}, {"point", {lon, lat}}};
         body.update(extra);

@@ -29,13 +29,7 @@ struct Served {
         extra.push_back(log.string());
         server = std::make_unique<ServerProcess>(db, extra);
     }
-    std::string token(const std::string& name, const std::string& role) const {
-        auto r = run_diming({"token", "create", "--db", db.string(), "--name", name, "--role", role});
-        REQUIRE(r.exit_code == 0);
-        std::string t = r.out;
-        while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
-        return t;
-    }
+    std::string token(const std::string& name, const std::string& role) const { return create_token(db, name, role); }
     static httplib::Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
     httplib::Result post(const std::string& path, const std::string& body, const httplib::Headers& headers = {},
                          const char* type = "application/json") const {
@@ -50,12 +44,7 @@ struct Served {
         auto r = get("/healthz");
         return r && r->status == 200;
     }
-    std::int64_t count(const std::string& sql) const {
-        auto d = diming::store::Database::open(db, diming::store::Access::read_only);
-        auto s = d.prepare(sql);
-        s.step();
-        return s.column_int(0);
-    }
+    std::int64_t count(const std::string& sql) const { return query_int(db, sql); }
 };
 
 json body_of(const httplib::Result& r) { return json::parse(r->body); }

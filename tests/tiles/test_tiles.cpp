@@ -167,9 +167,7 @@ TEST_CASE("served tiles carry ETags, and a renaming changes the tiles it touches
     TempDir dir;
     const auto db = dir / "r.sqlite";
     build_registry(db);
-    auto token = run_diming({"token", "create", "--db", db.string(), "--name", "committee-1", "--role", "committee"});
-    REQUIRE(token.exit_code == 0);
-    const std::string secret = token.out.substr(0, token.out.find('\n'));
+    const std::string secret = create_token(db, "committee-1", "committee");
     ServerProcess server{db, {"--access-log", ""}};
     auto c = server.client();
     const auto t = tile_at(121.0060, 30.6999, 16);
