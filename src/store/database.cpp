@@ -1,4 +1,5 @@
 #include "store/database.hpp"
+#include "store/spatial_index.hpp"
 
 #include <mutex>
 
@@ -132,6 +133,7 @@ Database Database::open(const std::filesystem::path& path, Access access) {
     }
     sqlite3_db_config(raw, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
 
+    register_spatial_callbacks(raw);
     sqlite3_busy_timeout(raw, 10000);
     db.exec("PRAGMA foreign_keys = ON");
     if (access != Access::read_only) {
@@ -183,6 +185,23 @@ Transaction::~Transaction() {
 void Transaction::commit() {
     db_.exec("COMMIT");
     open_ = false;
+}
+
+ReadSnapshot::ReadSnapshot(Database& db) : db_{db} {
+    auto& begin = db_.cached("BEGIN");
+    begin.step();
+    begin.reset();
+}
+
+ReadSnapshot::~ReadSnapshot() {
+    // Nothing was written: ending the transaction only releases the snapshot.
+    try {
+        auto& commit = db_.cached("COMMIT");
+        commit.step();
+        commit.reset();
+    } catch (const database_error&) {
+        sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
 }
 
 } // namespace diming::store

@@ -131,6 +131,20 @@ private:
     bool open_ = true;
 };
 
+// A read transaction: every statement run while it lives sees the same snapshot of the
+// registry (a page of features and its count agree), and the connection takes its WAL read
+// lock once instead of once per statement. Ends on destruction.
+class ReadSnapshot {
+public:
+    explicit ReadSnapshot(Database& db);
+    ReadSnapshot(const ReadSnapshot&) = delete;
+    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+    ~ReadSnapshot();
+
+private:
+    Database& db_;
+};
+
 // The message SQLite gives for the connection, prefixed with the file name.
 std::string describe_error(sqlite3* db, const std::filesystem::path& path);
 
