@@ -16,6 +16,9 @@ void add_serve(CLI::App& app) {
     cmd->add_option("--db", *db, "registry database")->required();
     cmd->add_option("--listen", *listen, "address:port to listen on (port 0: any free port, printed at start)")->capture_default_str();
     cmd->add_option("--threads", o->threads, "worker threads (each serves one connection at a time)")->capture_default_str();
+    cmd->add_option("--concurrent-reads", o->concurrent_reads,
+                    "requests reading the registry at once, the rest waiting in turn (0: four per core)")
+        ->capture_default_str();
     cmd->add_flag("--closed-reads", *closed_reads, "require a token (any role) for reads too");
     cmd->add_option("--max-body", o->max_body_bytes, "largest request body accepted, in bytes")->capture_default_str();
     cmd->add_option("--timeout", o->timeout_seconds, "seconds allowed for reading a request or writing a response")->capture_default_str();

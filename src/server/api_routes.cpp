@@ -27,7 +27,10 @@ void names_search(Call& c) {
     q.limit = int_param(c, "limit", 20, 1, lookup::max_name_limit);
     q.offset = int_param(c, "offset", 0, 0, lookup::max_name_offset);
     const auto gazetteer = c.state.gazetteer();
-    auto result = lookup::search_names(c.worker.db, q, gazetteer.get());
+    const auto result = [&] {
+        const Admission::Slot slot{*c.state.reads};
+        return lookup::search_names(c.worker.db, q, gazetteer.get());
+    }();
     auto body = lookup::to_json(result);
     body["limit"] = q.limit;
     body["offset"] = q.offset;
@@ -56,7 +59,11 @@ void addresses(Call& c) {
     if (!q) throw http_error{400, "bad_request", "give the address to look up as q", "q"};
     const int limit = int_param(c, "limit", 5, 1, lookup::max_geocode_limit);
     const auto gazetteer = c.state.gazetteer();
-    c.send_json(200, lookup::to_json(lookup::geocode(c.worker.db, *gazetteer, *q, limit)));
+    const auto found = [&] {
+        const Admission::Slot slot{*c.state.reads};
+        return lookup::geocode(c.worker.db, *gazetteer, *q, limit);
+    }();
+    c.send_json(200, lookup::to_json(found));
 }
 
 void addresses_reverse(Call& c) {
@@ -68,7 +75,11 @@ void addresses_reverse(Call& c) {
     const lookup::LonLat p{lookup::parse_number(*lon, "lon", -180, 180), lookup::parse_number(*lat, "lat", -90, 90)};
     const double radius = c.param("radius") ? lookup::parse_number(*c.param("radius"), "radius", 0, lookup::max_reverse_radius_m) : 100.0;
     const int limit = int_param(c, "limit", 5, 1, lookup::max_geocode_limit);
-    c.send_json(200, lookup::to_json(lookup::reverse_geocode(c.worker.db, p, radius, limit)));
+    const auto found = [&] {
+        const Admission::Slot slot{*c.state.reads};
+        return lookup::reverse_geocode(c.worker.db, p, radius, limit);
+    }();
+    c.send_json(200, lookup::to_json(found));
 }
 
 void tokens_list(Call& c) {

@@ -7,6 +7,7 @@
 #include "ogc/features.hpp"
 #include "tiles/tile_builder.hpp"
 #include "tiles/tile_cache.hpp"
+#include "server/admission.hpp"
 #include "server/metrics.hpp"
 #include "server/server.hpp"
 #include "store/database.hpp"
@@ -48,6 +49,7 @@ struct ServerState {
     ServerOptions options;
     int port = 0;
     Metrics metrics;
+    std::optional<Admission> reads; // the heavy reads, admitted in turn (see admission.hpp)
 
     tiles::TileCache tile_cache;
     std::optional<proj::Transformation> to_mercator; // for tiles_changed, under writer_mutex

@@ -26,7 +26,12 @@ void items(Call& c) {
     if (auto v = c.param("bbox")) q.bbox = lookup::parse_bbox(*v, "bbox");
     if (auto v = c.param("after")) q.after = lookup::parse_integer(*v, "after", 0, std::numeric_limits<std::int64_t>::max());
     if (auto v = c.param("offset")) q.offset = lookup::parse_integer(*v, "offset", 0, 1'000'000'000);
-    c.send_json(200, ogc::items(c.worker.db, c.worker.counts, ogc_base(c), id, q), ogc::geojson_type);
+    std::string page;
+    {
+        const Admission::Slot slot{*c.state.reads};
+        page = ogc::items(c.worker.db, c.worker.counts, ogc_base(c), id, q);
+    }
+    c.send_json(200, std::move(page), ogc::geojson_type);
 }
 
 void item(Call& c) {

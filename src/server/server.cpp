@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -289,6 +290,8 @@ void serve(const ServerOptions& options, const std::function<void(int port)>& on
     if (options.threads < 1 || options.threads > 1024) throw input_error{"--threads must be between 1 and 1024"};
     ServerState state;
     state.options = options;
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    state.reads.emplace(options.concurrent_reads > 0 ? options.concurrent_reads : 4 * cores);
 
     {
         auto check = store::Database::open(options.db, store::Access::read_write);
@@ -364,7 +367,15 @@ void serve(const ServerOptions& options, const std::function<void(int port)>& on
     });
     route(http, state, "GET", "/metrics", "/metrics", [](Call& c) {
         c.allow_params({});
-        c.res.set_content(c.state.metrics.render(), "text/plain; version=0.0.4");
+        const auto load = c.state.reads->load();
+        std::string text = c.state.metrics.render();
+        text += "# HELP diming_reads_slots Requests allowed to read the registry at once (--concurrent-reads).\n"
+                "# TYPE diming_reads_slots gauge\ndiming_reads_slots " + std::to_string(c.state.reads->slots()) + "\n";
+        text += "# HELP diming_reads_running Requests reading the registry now.\n"
+                "# TYPE diming_reads_running gauge\ndiming_reads_running " + std::to_string(load.running) + "\n";
+        text += "# HELP diming_reads_waiting Requests waiting for their turn to read the registry.\n"
+                "# TYPE diming_reads_waiting gauge\ndiming_reads_waiting " + std::to_string(load.waiting) + "\n";
+        c.res.set_content(text, "text/plain; version=0.0.4");
     });
     // httplib tries each route's regex in turn: the busiest (tiles, then lookups) go first.
     add_tile_routes(http, state);

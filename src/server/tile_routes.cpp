@@ -38,7 +38,10 @@ void tile(Call& c) {
     if (!cached) {
         if (!c.worker.tiles) c.worker.tiles = std::make_unique<tiles::TileBuilder>();
         auto built = std::make_shared<tiles::CachedTile>();
-        built->data = c.worker.tiles->build(c.worker.db, id);
+        {
+            const Admission::Slot slot{*c.state.reads};
+            built->data = c.worker.tiles->build(c.worker.db, id);
+        }
         built->etag = tiles::tile_etag(built->data);
         if (!built->data.empty()) built->gzipped = tiles::gzip(built->data);
         built->built_at = std::time(nullptr);

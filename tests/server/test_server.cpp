@@ -157,7 +157,7 @@ TEST_CASE("hostile requests get a 4xx and the server keeps serving") {
 }
 
 TEST_CASE("metrics count requests by route and status, the access log has a JSON line per request") {
-    Served s;
+    Served s{{"--concurrent-reads", "3"}};
     REQUIRE(s.get("/api/v1/names?q=rml")->status == 200);
     REQUIRE(s.get("/api/v1/names?q=rml")->status == 200);
     REQUIRE(s.get("/api/v1/names/999")->status == 404);
@@ -176,6 +176,10 @@ TEST_CASE("metrics count requests by route and status, the access log has a JSON
     CHECK(m.find(R"(diming_http_request_duration_seconds_bucket{route="/api/v1/names",le="+Inf"} 2)") != std::string::npos);
     CHECK(m.find(R"(diming_http_request_duration_seconds_count{route="/api/v1/names"} 2)") != std::string::npos);
     CHECK(m.find(R"(diming_http_errors_total{route="/api/v1/names/{id}",class="4xx"} 1)") != std::string::npos);
+    // The admission of reads: the configured slots, none busy once the answers are in.
+    CHECK(m.find("\ndiming_reads_slots 3\n") != std::string::npos);
+    CHECK(m.find("\ndiming_reads_running 0\n") != std::string::npos);
+    CHECK(m.find("\ndiming_reads_waiting 0\n") != std::string::npos);
 
     CHECK(s.server->stop() == 0); // SIGTERM: a clean exit
     std::istringstream lines{read_file(s.log)};
