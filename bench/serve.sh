@@ -52,7 +52,7 @@ read -r ogc_rps ogc_p99 ogc_err < <(run ogc)
 # The same pages for a handful of GIS clients at once (QGIS opens a few connections).
 read -r ogc8_rps ogc8_p99 ogc8_err < <(run ogc 8)
 ratio=$(echo "100 * $names_rps / $ceil_rps" | bc -l)
-printf 'serve %d plates, wrk -t2 -c64 %ss each, server --threads 64\n' "$plates" "$seconds"
+printf 'serve %d plates, wrk -t2 -c64 %ss each, server --threads 64 (default --concurrent-reads: four per core)\n' "$plates" "$seconds"
 printf '  ceiling  GET /livez             %9.0f req/s  p99 %6.2f ms  non-2xx %s\n' "$ceil_rps" "$ceil_p99" "$ceil_err"
 printf '  names    GET /api/v1/names      %9.0f req/s  p99 %6.2f ms  non-2xx %s  |  %.1f%% of the ceiling\n' "$names_rps" "$names_p99" "$names_err" "$ratio"
 printf '  ogc      100-feature pages      %9.0f req/s  p99 %6.2f ms  non-2xx %s\n' "$ogc_rps" "$ogc_p99" "$ogc_err"
