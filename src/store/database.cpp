@@ -187,19 +187,21 @@ void Transaction::commit() {
     open_ = false;
 }
 
-ReadSnapshot::ReadSnapshot(Database& db) : db_{db} {
+ReadSnapshot::ReadSnapshot(Database& db) : db_{db}, owned_{sqlite3_get_autocommit(db.handle()) != 0} {
+    if (!owned_) return; // already inside a transaction, whose snapshot holds
     auto& begin = db_.cached("BEGIN");
     begin.step();
     begin.reset();
 }
 
 ReadSnapshot::~ReadSnapshot() {
+    if (!owned_) return;
     // Nothing was written: ending the transaction only releases the snapshot.
     try {
         auto& commit = db_.cached("COMMIT");
         commit.step();
         commit.reset();
-    } catch (const database_error&) {
+    } catch (...) {
         sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
     }
 }

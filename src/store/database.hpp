@@ -133,7 +133,8 @@ private:
 
 // A read transaction: every statement run while it lives sees the same snapshot of the
 // registry (a page of features and its count agree), and the connection takes its WAL read
-// lock once instead of once per statement. Ends on destruction.
+// lock once instead of once per statement. Ends on destruction; inside a transaction already
+// open on the connection it does nothing.
 class ReadSnapshot {
 public:
     explicit ReadSnapshot(Database& db);
@@ -143,6 +144,7 @@ public:
 
 private:
     Database& db_;
+    bool owned_;
 };
 
 // The message SQLite gives for the connection, prefixed with the file name.
