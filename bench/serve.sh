@@ -39,11 +39,11 @@ run() {
   local name=$1 connections=${2:-64}
   # Warm every worker's connection and caches first; the measurement follows.
   wrk -t2 -c64 -d3s -s "$(dirname "$0")/serve.lua" "$url" -- "$work/$name.paths" > /dev/null
-  wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$(dirname "$0")/serve.lua" "$url" -- "$work/$name.paths" > "$work/$name.txt"
+  wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$(dirname "$0")/serve.lua" "$url" -- "$work/$name.paths" > "$work/$name-c$connections.txt"
   local rps p99 errors
-  rps=$(awk '/^Requests\/sec/ {print $2}' "$work/$name.txt")
-  p99=$(awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } print v }' "$work/$name.txt")
-  errors=$(awk '/Non-2xx/ {print $NF}' "$work/$name.txt"); errors=${errors:-0}
+  rps=$(awk '/^Requests\/sec/ {print $2}' "$work/$name-c$connections.txt")
+  p99=$(awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } print v }' "$work/$name-c$connections.txt")
+  errors=$(awk '/Non-2xx/ {print $NF}' "$work/$name-c$connections.txt"); errors=${errors:-0}
   echo "$rps $p99 $errors"
 }
 read -r ceil_rps ceil_p99 ceil_err < <(run livez)
