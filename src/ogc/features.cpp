@@ -178,14 +178,14 @@ std::int64_t count_features(store::Database& db, CountCache& cache, const std::s
     if (!bbox) {
         if (auto c = cache.get(db, id)) return *c;
     }
+    // Boxes over the other collections are counted by the ids the page is picked from (items).
     std::string sql;
-    const std::string box = "xmax >= ?1 AND xmin <= ?3 AND ymax >= ?2 AND ymin <= ?4";
     if (id == "match_results") {
         sql = bbox ? "SELECT count(*) FROM match_results WHERE run_id = ?9 AND police_address_id IN "
-                     "(SELECT pkid FROM idx_source_addresses_geom WHERE " + box + ")"
+                     "(SELECT pkid FROM idx_source_addresses_geom WHERE xmax >= ?1 AND xmin <= ?3 AND ymax >= ?2 AND ymin <= ?4)"
                    : "SELECT count(*) FROM match_results WHERE run_id = ?9";
     } else {
-        sql = bbox ? "SELECT count(*) FROM idx_" + id + "_geom WHERE " + box : "SELECT count(*) FROM " + id;
+        sql = "SELECT count(*) FROM " + id;
     }
     auto& s = db.cached(sql);
     if (bbox) s.bind(1, bbox->min_lon).bind(2, bbox->min_lat).bind(3, bbox->max_lon).bind(4, bbox->max_lat);
@@ -363,7 +363,7 @@ std::string items(store::Database& db, CountCache& counts, const std::string& ba
         begin_page(count_features(db, counts, id, bbox, run));
         std::string sql = std::string{"SELECT "} + src.columns + " FROM " + src.from + " WHERE " + src.id_column + " > ?5";
         if (*src.fixed_filter) sql += std::string{" AND "} + src.fixed_filter;
-        if (bbox) {
+        if (bbox) { // match results: the police addresses in the box
             sql += std::string{" AND "} + src.id_column + " IN (SELECT pkid FROM " + d->rtree +
                    " WHERE xmax >= ?1 AND xmin <= ?3 AND ymax >= ?2 AND ymin <= ?4)";
         }
