@@ -4,10 +4,12 @@
 
 #include "store/database.hpp"
 #include "store/migrations.hpp"
+#include "division_chain.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace diming;
 using diming::testing::TempDir;
+using diming::testing::danghu_division_chain;
 
 namespace {
 
@@ -27,12 +29,8 @@ TEST_CASE("a read snapshot sees the registry as it was while a writer commits, a
     auto writer = store::Database::open(path, store::Access::create);
     store::migrate(writer);
     writer.exec("PRAGMA journal_mode = WAL");
+    writer.exec(danghu_division_chain);
     writer.exec(R"sql(
-        INSERT INTO divisions(code, name, short_name, level, kind, parent_code) VALUES
-          ('330000000000','浙江省','浙江省',1,'province',NULL),
-          ('330400000000','嘉兴市','嘉兴市',2,'city','330000000000'),
-          ('330482000000','平湖市','平湖市',3,'county','330400000000'),
-          ('330482001000','当湖街道','当湖街道',4,'subdistrict','330482000000');
         INSERT INTO place_names(id, name, category_code, division_code, geom)
           VALUES (1, '人民路', 'D-ROAD', '330482001000', GeomFromText('LINESTRING(121.01 30.70, 121.03 30.70)', 4490));
         INSERT INTO place_name_aliases(place_name_id, alias) VALUES (1, '人民大街');

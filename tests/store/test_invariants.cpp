@@ -4,10 +4,12 @@
 
 #include "store/database.hpp"
 #include "store/migrations.hpp"
+#include "division_chain.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace diming;
 using diming::testing::TempDir;
+using diming::testing::danghu_division_chain;
 
 namespace {
 
@@ -18,12 +20,8 @@ struct Registry {
     store::Database open() {
         auto d = store::Database::open(dir / "r.sqlite", store::Access::create);
         store::migrate(d);
+        d.exec(danghu_division_chain);
         d.exec(R"sql(
-            INSERT INTO divisions(code, name, short_name, level, kind, parent_code) VALUES
-              ('330000000000','浙江省','浙江省',1,'province',NULL),
-              ('330400000000','嘉兴市','嘉兴市',2,'city','330000000000'),
-              ('330482000000','平湖市','平湖市',3,'county','330400000000'),
-              ('330482001000','当湖街道','当湖街道',4,'subdistrict','330482000000');
             INSERT INTO place_names(id, name, category_code, division_code, status, approval_doc, approval_date)
               VALUES (1, '人民路', 'D-ROAD', '330482001000', 'approved', '平政地〔2020〕3号', '2020-05-01');
             INSERT INTO door_plates(id, plate_type, place_name_id, number, town_code, standard_address, geom)

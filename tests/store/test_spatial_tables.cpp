@@ -4,6 +4,7 @@
 #include "store/database.hpp"
 #include "store/migrations.hpp"
 #include "store/spatial_index.hpp"
+#include "division_chain.hpp"
 #include "support/temp_dir.hpp"
 
 #include <ogr_srs_api.h>
@@ -15,6 +16,7 @@
 
 using namespace diming;
 using diming::testing::TempDir;
+using diming::testing::danghu_division_chain;
 
 namespace {
 
@@ -75,12 +77,8 @@ TEST_CASE("a door plate written through SQL reads back through GDAL at the same 
     {
         auto db = store::Database::open(path, store::Access::create);
         store::migrate(db);
+        db.exec(danghu_division_chain);
         db.exec(R"sql(
-            INSERT INTO divisions(code, name, short_name, level, kind, parent_code) VALUES
-              ('330000000000','浙江省','浙江省',1,'province',NULL),
-              ('330400000000','嘉兴市','嘉兴市',2,'city','330000000000'),
-              ('330482000000','平湖市','平湖市',3,'county','330400000000'),
-              ('330482001000','当湖街道','当湖街道',4,'subdistrict','330482000000');
             INSERT INTO place_names(id, name, category_code, division_code, geom)
               VALUES (1, '人民路', 'D-ROAD', '330482001000',
                       GeomFromText('LINESTRING(121.01 30.70, 121.03 30.70)', 4490));
