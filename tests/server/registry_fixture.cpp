@@ -1,5 +1,7 @@
 #include "registry_fixture.hpp"
 
+#include <catch2/catch.hpp>
+
 #include "importers/divisions.hpp"
 #include "match/match_run.hpp"
 #include "store/database.hpp"
@@ -101,6 +103,20 @@ void add_long_road(const std::filesystem::path& db_path, int plates) {
         plate.bind_all(n, "浙江省嘉兴市平湖市当湖街道北环路" + std::to_string(n) + "号", 121.03 + n * 0.00001, 30.72 + (n % 2 ? 0.0001 : -0.0001)).run();
     }
     tx.commit();
+}
+
+httplib::Result ServedRegistry::get(const std::string& path, const httplib::Headers& headers) const {
+    auto c = server->client();
+    return c.Get(path.c_str(), headers);
+}
+
+nlohmann::json ServedRegistry::get_json(const std::string& path, int status, const std::string& type) const {
+    auto r = get(path);
+    REQUIRE(r);
+    INFO(path << " -> " << r->status << " " << r->body.substr(0, 500));
+    REQUIRE(r->status == status);
+    CHECK(r->get_header_value("Content-Type") == type);
+    return nlohmann::json::parse(r->body);
 }
 
 } // namespace diming::testing

@@ -13,23 +13,9 @@ using nlohmann::json;
 
 namespace {
 
-struct Served {
-    TempDir dir;
-    std::filesystem::path db = dir / "registry.sqlite";
-    std::unique_ptr<ServerProcess> server;
-    Served() {
-        build_registry(db);
-        server = std::make_unique<ServerProcess>(db, std::vector<std::string>{"--access-log", (dir / "access.log").string()});
-    }
-    json get(const std::string& path, int expected_status = 200) const {
-        auto c = server->client();
-        auto r = c.Get(path.c_str());
-        REQUIRE(r);
-        INFO(path << " -> " << r->status << " " << r->body);
-        REQUIRE(r->status == expected_status);
-        return json::parse(r->body);
-    }
-    json names(const std::string& query) const { return get("/api/v1/names?" + query); }
+struct Served : ServedRegistry {
+    Served() { serve({"--access-log", (dir / "access.log").string()}); }
+    json names(const std::string& query) const { return get_json("/api/v1/names?" + query); }
 };
 
 std::vector<std::string> hit_names(const json& result) {
@@ -140,7 +126,7 @@ TEST_CASE("an address in the name search is searched by its road") {
 
 TEST_CASE("a name's full record has its geometry and history") {
     Served s;
-    auto r = s.get("/api/v1/names/4");
+    auto r = s.get_json("/api/v1/names/4");
     CHECK(r["name"] == "长安路");
     CHECK(r["pinyin"] == "Chang'an Lu");
     CHECK(r["category"]["code"] == "D-ROAD");
@@ -151,15 +137,15 @@ TEST_CASE("a name's full record has its geometry and history") {
     CHECK(r["renamings"][0]["former_name"] == "胜利路");
     CHECK(r["renamings"][0]["decision_doc"] == "平政地〔2015〕3号");
     CHECK(r["door_plates"] == 1);
-    CHECK(s.get("/api/v1/names/4/history")["renamings"].size() == 1);
-    CHECK(s.get("/api/v1/names/1")["meaning"] == "以人民命名");
-    CHECK(s.get("/api/v1/names/999", 404)["error"] == "not_found");
-    CHECK(s.get("/api/v1/names/abc", 404)["error"] == "not_found");
+    CHECK(s.get_json("/api/v1/names/4/history")["renamings"].size() == 1);
+    CHECK(s.get_json("/api/v1/names/1")["meaning"] == "以人民命名");
+    CHECK(s.get_json("/api/v1/names/999", 404)["error"] == "not_found");
+    CHECK(s.get_json("/api/v1/names/abc", 404)["error"] == "not_found");
 }
 
 TEST_CASE("geocoding finds the plate for variant spellings") {
     Served s;
-    auto geocode = [&](const std::string& text) { return s.get("/api/v1/addresses?" + q(text)); };
+    auto geocode = [&](const std::string& text) { return s.get_json("/api/v1/addresses?" + q(text)); };
     for (const std::string text : {"平湖市当湖街道人民路12号", "人民路１２号", "人民路十二号", "浙江省嘉兴市平湖市人民路12号", "当湖人民路12号"}) {
         INFO(text);
         auto r = geocode(text);
@@ -187,12 +173,12 @@ TEST_CASE("geocoding finds the plate for variant spellings") {
     CHECK(r["hits"][0]["score"].get<double>() < 0.5);
     CHECK(r["hits"][0]["notes"][0].get<std::string>().find("2, 12") != std::string::npos);
 
-    CHECK(s.get("/api/v1/addresses", 400)["field"] == "q");
+    CHECK(s.get_json("/api/v1/addresses", 400)["field"] == "q");
 }
 
 TEST_CASE("reverse geocoding returns the nearest plates and the road") {
     Served s;
-    auto r = s.get("/api/v1/addresses/reverse?lon=121.00101&lat=30.70011&radius=50");
+    auto r = s.get_json("/api/v1/addresses/reverse?lon=121.00101&lat=30.70011&radius=50");
     REQUIRE(!r["plates"].empty());
     CHECK(r["plates"][0]["door_plate_id"] == 1);
     CHECK(r["plates"][0]["distance_m"].get<double>() < 3);
@@ -204,8 +190,8 @@ TEST_CASE("reverse geocoding returns the nearest plates and the road") {
     CHECK(r["road"]["distance_m"].get<double>() == Approx(12.2).margin(1));
     CHECK(r["road"]["point"][1].get<double>() == Approx(30.700));
 
-    r = s.get("/api/v1/addresses/reverse?lon=121.3&lat=30.9&radius=100");
+    r = s.get_json("/api/v1/addresses/reverse?lon=121.3&lat=30.9&radius=100");
     CHECK(r["plates"].empty());
     CHECK(r["road"].is_null());
-    CHECK(s.get("/api/v1/addresses/reverse?lon=121.3&lat=30.9&radius=99999", 400)["field"] == "radius");
+    CHECK(s.get_json("/api/v1/addresses/reverse?lon=121.3&lat=30.9&radius=99999", 400)["field"] == "radius");
 }

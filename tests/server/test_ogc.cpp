@@ -19,27 +19,8 @@ using nlohmann::json;
 
 namespace {
 
-struct Served {
-    TempDir dir;
-    std::filesystem::path db = dir / "registry.sqlite";
-    std::unique_ptr<ServerProcess> server;
-    Served() {
-        build_registry(db);
-        server = std::make_unique<ServerProcess>(db, std::vector<std::string>{"--access-log", ""});
-    }
-    httplib::Result get(const std::string& path) const {
-        auto c = server->client();
-        return c.Get(path.c_str());
-    }
-    json get_json(const std::string& path, int status = 200, const std::string& type = "application/json") const {
-        auto r = get(path);
-        REQUIRE(r);
-        INFO(path << " -> " << r->status << " " << r->body.substr(0, 500));
-        REQUIRE(r->status == status);
-        CHECK(r->get_header_value("Content-Type") == type);
-        return json::parse(r->body);
-    }
-    std::int64_t count(const std::string& sql) const { return query_int(db, sql); }
+struct Served : ServedRegistry {
+    Served() { serve({"--access-log", ""}); }
 };
 
 const json* find_link(const json& links, const std::string& rel) {

@@ -22,20 +22,15 @@ using nlohmann::json;
 
 namespace {
 
-struct Registry {
-    TempDir dir;
-    std::filesystem::path db = dir / "registry.sqlite";
-    std::unique_ptr<ServerProcess> server;
+struct Registry : ServedRegistry {
     std::string committee, clerk, viewer;
 
     Registry() {
-        build_registry(db);
         committee = token("committee-1", "committee");
         clerk = token("clerk-1", "clerk");
         viewer = token("viewer-1", "viewer");
-        server = std::make_unique<ServerProcess>(db, std::vector<std::string>{"--access-log", "", "--threads", "24"});
+        serve({"--access-log", "", "--threads", "24"});
     }
-    std::string token(const std::string& name, const std::string& role) const { return create_token(db, name, role); }
     // POST a JSON body with a token; the status and the parsed body.
     std::pair<int, json> post(const std::string& path, const json& body, const std::string& token) const {
         auto c = server->client();
@@ -45,16 +40,6 @@ struct Registry {
         REQUIRE(r);
         return {r->status, r->body.empty() ? json{} : json::parse(r->body)};
     }
-    json get(const std::string& path, int status = 200) const {
-        auto c = server->client();
-        auto r = c.Get(path.c_str());
-        REQUIRE(r);
-        INFO(path << " -> " << r->body);
-        REQUIRE(r->status == status);
-        return json::parse(r->body);
-    }
-    std::int64_t count(const std::string& sql) const { return query_int(db, sql); }
-    std::string text(const std::string& sql) const { return query_text(db, sql); }
     json plate(double lon, double lat, std::int64_t place = 1, json extra = json::object()) const {
         json body{{"place_name_id", place}, {"point", {lon, lat}}};
         body.update(extra);
@@ -120,7 +105,7 @@ TEST_CASE("a proposal is checked for duplicates, homophones, characters and rest
     REQUIRE(status == 201);
     CHECK(body["pinyin"] == "Renmin Lu");
     const auto id = body["id"].get<std::int64_t>();
-    CHECK(r.get("/api/v1/names/" + std::to_string(id))["status"] == "proposed");
+    CHECK(r.get_json("/api/v1/names/" + std::to_string(id))["status"] == "proposed");
 
     auto check = r.post("/api/v1/names/check", {{"name", "长安路"}}, r.committee);
     CHECK(kinds(check.second["conflicts"]) == std::set<std::string>{"duplicate"});
@@ -129,7 +114,7 @@ TEST_CASE("a proposal is checked for duplicates, homophones, characters and rest
     CHECK(r.post("/api/v1/names/" + std::to_string(id) + "/approve", json::object(), r.committee).first == 400);
     CHECK(r.post("/api/v1/names/" + std::to_string(id) + "/approve", {{"decision_doc", "平政地〔2026〕9号"}, {"decided_on", "2026-02-30"}}, r.committee).first == 400);
     CHECK(r.post("/api/v1/names/" + std::to_string(id) + "/approve", {{"decision_doc", "平政地〔2026〕9号"}, {"decided_on", "2026-03-02"}}, r.committee).first == 200);
-    auto rec = r.get("/api/v1/names/" + std::to_string(id));
+    auto rec = r.get_json("/api/v1/names/" + std::to_string(id));
     CHECK(rec["status"] == "approved");
     CHECK(rec["approval"]["document"] == "平政地〔2026〕9号");
     CHECK(r.post("/api/v1/names/" + std::to_string(id) + "/approve", {{"decision_doc", "x"}, {"decided_on", "2026-03-02"}}, r.committee).first == 409);
@@ -139,7 +124,7 @@ TEST_CASE("a proposal is checked for duplicates, homophones, characters and rest
     std::tie(status, body) = propose("和平路");
     REQUIRE(status == 201);
     CHECK(r.post("/api/v1/names/" + body["id"].dump() + "/reject", {{"reason", "不符合规划"}}, r.committee).first == 200);
-    CHECK(r.get("/api/v1/names/" + body["id"].dump())["status"] == "rejected");
+    CHECK(r.get_json("/api/v1/names/" + body["id"].dump())["status"] == "rejected");
     CHECK(r.post("/api/v1/names/1/retire", {{"decision_doc", "平政地〔2026〕10号"}, {"decided_on", "2026-03-02"}}, r.committee).first == 409);
     CHECK(r.post("/api/v1/names/3/retire", {{"decision_doc", "平政地〔2026〕10号"}, {"decided_on", "2026-03-02"}}, r.committee).first == 200);
     CHECK(r.count("SELECT count(*) FROM audit_log WHERE action LIKE 'place_name.%' AND actor = 'committee-1'") == 5);
@@ -159,12 +144,12 @@ TEST_CASE("a renaming re-addresses every plate, re-issues them and keeps the for
     CHECK(body["issuances_created"] == 5); // 4 door plates and 1 building plate show the name; the room plate does not
     const auto renaming = body["renaming_id"].get<std::int64_t>();
 
-    auto rec = r.get("/api/v1/names/1");
+    auto rec = r.get_json("/api/v1/names/1");
     CHECK(rec["name"] == "解放路");
     REQUIRE(rec["renamings"].size() == 1);
     CHECK(rec["renamings"][0]["former_name"] == "人民路");
     CHECK(rec["renamings"][0]["decision_doc"] == "平政地〔2026〕21号");
-    CHECK(r.get("/api/v1/names/1/history")["renamings"].size() == 1);
+    CHECK(r.get_json("/api/v1/names/1/history")["renamings"].size() == 1);
     CHECK(r.text("SELECT standard_address FROM door_plates WHERE id = 6") == "浙江省嘉兴市平湖市当湖街道解放路12号1幢1单元101室");
     CHECK(r.count("SELECT count(*) FROM door_plate_history WHERE renaming_id = " + std::to_string(renaming) +
                   " AND former_address LIKE '%人民路%' AND new_address LIKE '%解放路%'") == 6);
@@ -172,12 +157,12 @@ TEST_CASE("a renaming re-addresses every plate, re-issues them and keeps the for
     CHECK(r.count("SELECT count(*) FROM audit_log WHERE action = 'door_plate.readdress'") == 6);
 
     // The former name still finds the road and its plates.
-    auto search = r.get("/api/v1/names?q=" + url_encode("人民路"));
+    auto search = r.get_json("/api/v1/names?q=" + url_encode("人民路"));
     REQUIRE(search["hits"].size() == 2);
     CHECK(search["hits"][0]["name"] == "新人民路"); // a current name's substring outranks a former name
     CHECK(search["hits"][1]["id"] == 1);
     CHECK(search["hits"][1]["match"] == "former");
-    auto geo = r.get("/api/v1/addresses?q=" + url_encode("人民路12号"));
+    auto geo = r.get_json("/api/v1/addresses?q=" + url_encode("人民路12号"));
     CHECK(geo["hits"][0]["door_plate_id"] == 4);
     CHECK(geo["hits"][0]["standard_address"] == "浙江省嘉兴市平湖市当湖街道解放路12号");
 
@@ -189,7 +174,7 @@ TEST_CASE("a renaming re-addresses every plate, re-issues them and keeps the for
                                     r.committee);
     CHECK(status == 409);
     CHECK(kinds(body["conflicts"]).count("duplicate") == 1);
-    CHECK(r.get("/api/v1/names/2")["name"] == "人民东路");
+    CHECK(r.get_json("/api/v1/names/2")["name"] == "人民东路");
     CHECK(r.count("SELECT count(*) FROM door_plate_history") == before);
     CHECK(r.post("/api/v1/names/2/rename", {{"new_name", "东风路"}, {"decision_doc", "x"}, {"decided_on", "2026-06-01"}, {"effective_on", "2026-05-01"}},
                  r.committee).first == 400);
@@ -270,19 +255,19 @@ TEST_CASE("issuances move only along legal transitions, through print orders to 
     CHECK(r.text("SELECT status FROM door_plates WHERE id = " + c["door_plate_id"].dump()) == "cancelled");
     CHECK(r.plate(121.0050, 30.7001)["number"] == c["number"]);
 
-    auto list = r.get("/api/v1/issuances?status=approved");
+    auto list = r.get_json("/api/v1/issuances?status=approved");
     CHECK(list["issuances"].size() == 2);
-    CHECK(r.get("/api/v1/issuances?road=" + url_encode("人民路") + "&status=rejected")["issuances"].size() == 1);
-    CHECK(r.get("/api/v1/issuances?from=2000-01-01&to=2100-01-01")["issuances"].size() == 4);
-    CHECK(r.get("/api/v1/issuances?from=2100-01-01")["issuances"].empty());
-    r.get("/api/v1/issuances?status=lost", 400);
-    r.get("/api/v1/issuances?from=yesterday", 400);
+    CHECK(r.get_json("/api/v1/issuances?road=" + url_encode("人民路") + "&status=rejected")["issuances"].size() == 1);
+    CHECK(r.get_json("/api/v1/issuances?from=2000-01-01&to=2100-01-01")["issuances"].size() == 4);
+    CHECK(r.get_json("/api/v1/issuances?from=2100-01-01")["issuances"].empty());
+    r.get_json("/api/v1/issuances?status=lost", 400);
+    r.get_json("/api/v1/issuances?from=yesterday", 400);
 
     auto [status, order] = r.post("/api/v1/print-orders", {{"printer", "嘉兴标牌厂"}}, r.clerk);
     REQUIRE(status == 201);
     CHECK(order["plates"].size() == 2);
     const auto id = order["id"].dump();
-    CHECK(r.get("/api/v1/issuances?print_order=" + id + "&status=ordered")["issuances"].size() == 2);
+    CHECK(r.get_json("/api/v1/issuances?print_order=" + id + "&status=ordered")["issuances"].size() == 2);
     CHECK(r.post("/api/v1/print-orders", json::object(), r.clerk).first == 409); // nothing approved is left
     CHECK(move(a, "installed") == 409);
 
@@ -338,7 +323,7 @@ TEST_CASE("issuances move only along legal transitions, through print orders to 
     CHECK(r.post("/api/v1/print-orders/" + id + "/printed", json::object(), r.clerk).first == 409);
     CHECK(move(a, "installed") == 200);
     CHECK(r.text("SELECT status FROM door_plates WHERE id = " + a["door_plate_id"].dump()) == "active");
-    auto rec = r.get("/api/v1/issuances/" + a["issuance_id"].dump());
+    auto rec = r.get_json("/api/v1/issuances/" + a["issuance_id"].dump());
     std::vector<std::string> path;
     for (const auto& e : rec["events"]) path.push_back(e["to"]);
     CHECK(path == std::vector<std::string>{"applied", "approved", "ordered", "printed", "installed"});

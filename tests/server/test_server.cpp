@@ -18,33 +18,23 @@ using nlohmann::json;
 
 namespace {
 
-struct Served {
-    TempDir dir;
-    std::filesystem::path db = dir / "registry.sqlite";
+struct Served : ServedRegistry {
     std::filesystem::path log = dir / "access.log";
-    std::unique_ptr<ServerProcess> server;
     explicit Served(std::vector<std::string> extra = {}) {
-        build_registry(db);
         extra.push_back("--access-log");
         extra.push_back(log.string());
-        server = std::make_unique<ServerProcess>(db, extra);
+        serve(extra);
     }
-    std::string token(const std::string& name, const std::string& role) const { return create_token(db, name, role); }
     static httplib::Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
     httplib::Result post(const std::string& path, const std::string& body, const httplib::Headers& headers = {},
                          const char* type = "application/json") const {
         auto c = server->client();
         return c.Post(path.c_str(), headers, body, type);
     }
-    httplib::Result get(const std::string& path, const httplib::Headers& headers = {}) const {
-        auto c = server->client();
-        return c.Get(path.c_str(), headers);
-    }
     bool healthy() const {
         auto r = get("/healthz");
         return r && r->status == 200;
     }
-    std::int64_t count(const std::string& sql) const { return query_int(db, sql); }
 };
 
 json body_of(const httplib::Result& r) { return json::parse(r->body); }
