@@ -23,6 +23,9 @@ struct ImportRequest {
     Profile profile;
     std::string layer;            // overrides the layer of a one-layer profile
     bool strict = false;          // any reject fails the whole import
+    // More rejected rows than this share of the rows read fails the whole import: that many bad
+    // rows more likely mean a wrong profile, CRS or registry than a bad file (1: never).
+    double max_reject_rate = 0.5;
     bool replace = false;         // allow re-importing the same file: the new dataset replaces the old
     std::filesystem::path rejects; // default: <dataset name>.rejects.csv in the working folder
     std::string actor;

@@ -18,6 +18,7 @@ void add_import(CLI::App& app) {
     struct Args {
         std::string db, source, profile, dataset, layer, rejects, guess;
         bool strict = false, replace = false;
+        double max_reject_rate = 0.5;
     };
     auto a = std::make_shared<Args>();
     cmd->add_option("--db", a->db, "registry database");
@@ -28,6 +29,9 @@ void add_import(CLI::App& app) {
     cmd->add_option("--layer", a->layer, "layer to read (one-layer profiles)");
     cmd->add_option("--rejects", a->rejects, "where rejected rows go (default: DATASET-NAME.rejects.csv here)");
     cmd->add_flag("--strict", a->strict, "any rejected row fails the whole import");
+    cmd->add_option("--max-reject-rate", a->max_reject_rate,
+                    "fail the whole import when more than this share of rows is rejected (default 0.5; 1: never)")
+        ->check(CLI::Range(0.0, 1.0));
     cmd->add_flag("--replace", a->replace, "import a file already imported, replacing that dataset");
     cmd->add_option("--guess", a->guess, "print a profile proposed from DATASET's layers and column names, import nothing");
     cmd->callback([a] {
@@ -44,6 +48,7 @@ void add_import(CLI::App& app) {
         req.profile = import::load_profile(a->profile);
         req.layer = a->layer;
         req.strict = a->strict;
+        req.max_reject_rate = a->max_reject_rate;
         req.replace = a->replace;
         req.rejects = a->rejects;
         req.actor = store::cli_actor();

@@ -62,7 +62,9 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        // CLI11 prints the message (or the help); every usage error is exit 2, as documented,
+        // whatever CLI11's own code for its kind (105 for a value out of range).
+        return app.exit(e) == 0 ? 0 : 2;
     } catch (...) {
         return report(std::current_exception());
     }

@@ -26,16 +26,49 @@ StringList::StringList(const std::vector<std::string>& items) : items_(items) {
     ptrs_.push_back(nullptr);
 }
 
+ErrorTrap::ErrorTrap() { CPLPushErrorHandlerEx(&ErrorTrap::handle, this); }
+
+ErrorTrap::~ErrorTrap() { CPLPopErrorHandler(); }
+
+void CPL_STDCALL ErrorTrap::handle(CPLErr level, CPLErrorNum number, const char* message) {
+    if (level == CE_Failure || level == CE_Fatal) {
+        auto* self = static_cast<ErrorTrap*>(CPLGetErrorHandlerUserData());
+        if (self && !self->first_) self->first_ = (message && *message) ? std::string{message} : std::string{"GDAL error " + std::to_string(number)};
+        return;
+    }
+    if (level == CE_Warning) CPLDefaultErrorHandler(level, number, message);
+}
+
+std::optional<std::string> ErrorTrap::take() {
+    auto out = std::move(first_);
+    first_.reset();
+    return out;
+}
+
 Dataset open_vector(const std::filesystem::path& path, const std::vector<std::string>& open_options) {
     ensure_registered();
-    if (!std::filesystem::exists(path)) {
-        throw input_error{path.string() + ": no such file"};
+    // The error_code forms: a symlink loop or an unreadable folder is bad input, not a crash.
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (status.type() == std::filesystem::file_type::not_found) throw input_error{path.string() + ": no such file"};
+    if (ec) throw input_error{path.string() + ": cannot be read: " + ec.message()};
+    const bool folder = status.type() == std::filesystem::file_type::directory;
+    if (!folder && status.type() != std::filesystem::file_type::regular) {
+        throw input_error{path.string() + ": is not a regular file (a device, pipe or socket); name a dataset file"};
     }
+    if (!folder && std::filesystem::file_size(path, ec) == 0 && !ec) throw input_error{path.string() + ": the file is empty (0 bytes)"};
     StringList opts{open_options};
     CPLErrorReset();
     Dataset ds{GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, opts.get(), nullptr)};
     if (!ds) {
-        throw input_error{path.string() + ": GDAL cannot open it as a vector dataset (" + last_error_message() + ")"};
+        const char* msg = CPLGetLastErrorMsg();
+        const std::string why = (msg && *msg) ? std::string{msg} : std::string{};
+        if (folder) {
+            throw input_error{path.string() + ": is a folder that GDAL does not read as a dataset (it reads a File Geodatabase "
+                              "folder or a folder of Shapefiles); name the data file inside it" + (why.empty() ? "" : " (" + why + ")")};
+        }
+        throw input_error{path.string() + ": GDAL cannot open it as a vector dataset (" +
+                          (why.empty() ? std::string{"no GDAL driver recognises its format; is it damaged, or not a data file?"} : why) + ")"};
     }
     return ds;
 }

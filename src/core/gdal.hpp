@@ -2,12 +2,14 @@
 // RAII for GDAL/OGR handles. Every GDALDatasetH and OGRFeatureH diming opens lives in one
 // of these; nothing else calls GDALClose or OGR_F_Destroy.
 
+#include <cpl_error.h>
 #include <gdal.h>
 #include <ogr_api.h>
 
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +42,23 @@ Dataset create_vector(const std::string& driver, const std::filesystem::path& pa
 
 // GDAL's last error message, or "unknown GDAL error".
 std::string last_error_message();
+
+// Catches the errors GDAL reports on this thread while it lives (GDAL's handler stack is
+// per thread), so that a read failure is not lost in a message on stderr: many drivers print
+// an error and then end a layer early as if it were complete. Warnings still go to stderr.
+class ErrorTrap {
+public:
+    ErrorTrap();
+    ~ErrorTrap();
+    ErrorTrap(const ErrorTrap&) = delete;
+    ErrorTrap& operator=(const ErrorTrap&) = delete;
+    // The first error caught since the last take(), and forgets it.
+    std::optional<std::string> take();
+
+private:
+    static void CPL_STDCALL handle(CPLErr level, CPLErrorNum number, const char* message);
+    std::optional<std::string> first_;
+};
 
 // A NULL-terminated char* array view of strings, for GDAL's papszOptions arguments.
 class StringList {

@@ -178,7 +178,8 @@ NumberProposal propose_number(store::Database& db, std::int64_t place_name_id, c
     if (below) out.before = show(below->number, below->suffix);
     if (above) out.after = show(above->number, above->suffix);
 
-    const int lo = below ? below->number : parity - 2; // so that the first candidate is 1 or 2
+    // Before the first plate of a side the candidates start at that side's first number (1 or 2).
+    const int lo = below ? below->number : (parity ? -1 : 0);
     const int hi = above ? above->number : std::numeric_limits<int>::max();
     std::vector<int> free;
     for (int n = lo + 2; n < hi && n <= 99'999; n += 2) {
@@ -201,7 +202,22 @@ NumberProposal propose_number(store::Database& db, std::int64_t place_name_id, c
         return out;
     }
     if (!below) {
-        throw refusal{refusal::Kind::conflict, "no number fits before " + out.after + " at the start of the road; give one explicitly", "number"};
+        // Before the first plate of a side, whose number is already that side's first: a 附号
+        // of the first plate (2-1), the one place where a 附号 stands before its main number,
+        // so that no plate on the road has to be renumbered (README: door numbers).
+        int next_suffix = 1;
+        for (const auto& l : live) {
+            if (l.number != above->number || l.suffix.empty()) continue;
+            try {
+                next_suffix = std::max(next_suffix, std::stoi(l.suffix) + 1);
+            } catch (const std::exception&) {
+            }
+        }
+        out.number = above->number;
+        out.suffix = std::to_string(next_suffix);
+        out.reason = std::string{side_word} + ": before " + out.after + " at the road's start no whole number is free, so a 附号 of " +
+                     std::to_string(above->number);
+        return out;
     }
     // No whole number between the neighbours: the next 附号 of the lower one.
     int next_suffix = 1;

@@ -101,6 +101,27 @@ std::optional<std::int64_t> Statement::column_int_opt(int column) const {
 
 // ---- Database ------------------------------------------------------------------------
 
+namespace {
+
+void refuse_foreign_database(const Database& db) {
+    const std::string file = db.path().string();
+    auto tables = db.prepare("SELECT count(*) FROM sqlite_schema");
+    if (!tables.step() || tables.column_int(0) == 0) return; // a new or empty file
+    if (db.has_table("schema_migrations")) {
+        auto first = db.prepare("SELECT name FROM schema_migrations WHERE version = 1");
+        if (first.step() && first.column_text(0) == "spatial_metadata") return;
+    }
+    auto app = db.prepare("PRAGMA application_id");
+    const bool gpkg = (app.step() && app.column_int(0) == 0x47504B47) || db.has_table("gpkg_contents");
+    const bool mbtiles = db.has_table("tiles") && db.has_table("metadata");
+    const std::string what = gpkg ? "a GeoPackage" : mbtiles ? "an MBTiles file" : "an SQLite database of something else";
+    throw database_error{file + ": is " + what + ", not a diming registry, so diming will not write to it (nothing was changed). "
+                         "--db names the registry (made by `diming init --db REGISTRY.sqlite`); a dataset to import is the last "
+                         "argument: diming import --db REGISTRY.sqlite --source … --profile … " + file};
+}
+
+} // namespace
+
 Database Database::open(const std::filesystem::path& path, Access access) {
     // SQLite's memory statistics take one process-wide mutex on every allocation: with the
     // server's dozens of reader threads that mutex was the hottest lock (measured with perf).
@@ -114,8 +135,17 @@ Database Database::open(const std::filesystem::path& path, Access access) {
     case Access::read_write: flags |= SQLITE_OPEN_READWRITE; break;
     case Access::create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
     }
-    if (access != Access::create && !std::filesystem::exists(path)) {
-        throw database_error{path.string() + ": no such database (create it with `diming init --db " + path.string() + "`)"};
+    // The error_code forms: a symlink loop or an unreadable folder is a clear error, not a crash.
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (status.type() == std::filesystem::file_type::not_found) {
+        if (access != Access::create) {
+            throw database_error{path.string() + ": no such database (create it with `diming init --db " + path.string() + "`)"};
+        }
+    } else if (ec) {
+        throw database_error{path.string() + ": cannot be opened: " + ec.message()};
+    } else if (status.type() != std::filesystem::file_type::regular) {
+        throw database_error{path.string() + ": is not a database file (a folder or a device)"};
     }
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
@@ -137,6 +167,10 @@ Database Database::open(const std::filesystem::path& path, Access access) {
     sqlite3_busy_timeout(raw, 10000);
     db.exec("PRAGMA foreign_keys = ON");
     if (access != Access::read_only) {
+        // Before the first write (journal mode included): only diming's own registries, or an
+        // empty file, are ever written to. A GeoPackage or any other SQLite file given as
+        // --db (a user swapping arguments) is refused untouched.
+        refuse_foreign_database(db);
         db.exec("PRAGMA journal_mode = WAL");
         db.exec("PRAGMA synchronous = NORMAL");
     } else {

@@ -276,7 +276,7 @@ TEST_CASE("a bad file, layer, column, CRS or profile fails before anything is wr
     CHECK(count(db, "SELECT count(*) FROM source_addresses") == 0);
 }
 
-TEST_CASE("bad rows go to the rejects file with row, field and reason; the rest imports") {
+TEST_CASE("bad rows go to the rejects file with row, field and reason, and the rest imports") {
     TempDir dir;
     auto db = registry(dir);
     diming::testing::write_file(dir / "p.csv",
@@ -292,7 +292,9 @@ TEST_CASE("bad rows go to the rejects file with row, field and reason; the rest 
                                 "9,人民路26号,,\n");                    // no coordinates: kept, flagged
     auto profile = fixture_profile(true);
     profile.extent = std::array<double, 4>{120.9, 30.55, 121.3, 30.9};
-    const auto r = import::import_dataset(db, request(dir / "p.csv", import::SourceKind::police, profile, dir));
+    auto req = request(dir / "p.csv", import::SourceKind::police, profile, dir);
+    req.max_reject_rate = 1; // seven bad rows of nine, on purpose
+    const auto r = import::import_dataset(db, req);
     CHECK(r.rows_read == 9);
     CHECK(r.rows_imported == 2);
     CHECK(r.rows_rejected == 7);

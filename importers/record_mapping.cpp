@@ -1,0 +1,177 @@
+#include "importers/record_mapping.hpp"
+
+#include "address/parser.hpp"
+#include "core/geos.hpp"
+#include "core/text.hpp"
+
+#include <cpl_conv.h>
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <utility>
+#include <vector>
+
+namespace diming::import {
+
+using nlohmann::json;
+
+std::optional<double> number_of(const std::string& s) {
+    const std::string t = text::trim(s);
+    if (t.empty()) return std::nullopt;
+    double v = 0;
+    const auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (ec != std::errc{} || p != t.data() + t.size()) return std::nullopt;
+    return v;
+}
+
+std::string plate_type_of(const std::string& s) {
+    if (s == "门牌" || s == "door") return "door";
+    if (s == "楼牌" || s == "building") return "building";
+    if (s == "单元牌" || s == "unit") return "unit";
+    if (s == "户室牌" || s == "room") return "room";
+    return {};
+}
+
+std::string category_for(const std::string& name) {
+    for (const auto& [generic, category] : std::vector<std::pair<std::string, std::string>>{
+             {"大道", "D-ROAD"}, {"公路", "D-ROAD"}, {"路", "D-ROAD"}, {"街", "D-STREET"}, {"巷", "D-LANE"}, {"弄", "D-LANE"},
+             {"桥", "2361"}, {"广场", "2631"}, {"公园", "252"}}) {
+        if (name.ends_with(generic)) return category;
+    }
+    return {};
+}
+
+std::string column_value(const SourceRow& row, int column) {
+    return column >= 0 ? text::trim(row.values[static_cast<std::size_t>(column)]) : std::string{};
+}
+
+std::string field_value(const SourceLayer& l, const SourceRow& row, const std::string& name) {
+    auto it = l.field_col.find(name);
+    if (it != l.field_col.end() && it->second >= 0) return column_value(row, it->second);
+    auto c = l.mapping->constants.find(name);
+    return c != l.mapping->constants.end() ? c->second : std::string{};
+}
+
+std::variant<std::monostate, crs::LonLat, Reject> point_of(const SourceLayer& l, const SourceRow& row, const Extent& e) {
+    double x, y;
+    if (l.x_col >= 0) {
+        const std::string& xs = row.values[static_cast<std::size_t>(l.x_col)];
+        const std::string& ys = row.values[static_cast<std::size_t>(l.y_col)];
+        if (text::trim(xs).empty() && text::trim(ys).empty()) return std::monostate{};
+        const auto xv = number_of(xs), yv = number_of(ys);
+        if (!xv) return Reject{l.mapping->x_column, "coordinates-not-numbers", "'" + xs + "' is not a number"};
+        if (!yv) return Reject{l.mapping->y_column, "coordinates-not-numbers", "'" + ys + "' is not a number"};
+        x = *xv;
+        y = *yv;
+    } else {
+        if (row.shape == SourceRow::Shape::none) return std::monostate{};
+        if (row.shape == SourceRow::Shape::other) return Reject{"geometry", "geometry-not-point", "expected a point"};
+        x = row.gx;
+        y = row.gy;
+    }
+    const std::string xy = "(" + std::to_string(x) + ", " + std::to_string(y) + ")";
+    if (x == 0 && y == 0) return Reject{"coordinates", "coordinates-zero", "coordinates are 0,0"};
+    const auto p = l.transform->to_storage(x, y);
+    if (!p) return Reject{"coordinates", "coordinates-untransformable", xy + " cannot be transformed: " + l.transform->description()};
+    if (!e.contains(p->lon, p->lat)) {
+        const auto swapped = l.transform->to_storage(y, x);
+        if (swapped && e.contains(swapped->lon, swapped->lat)) {
+            return Reject{"coordinates", "coordinates-swapped", "longitude and latitude are swapped " + xy};
+        }
+        return Reject{"coordinates", "coordinates-outside-extent", "outside the registry's extent " + xy};
+    }
+    return *p;
+}
+
+std::variant<std::string, Reject> geometry_wkb(const SourceLayer& l, const SourceRow& row, const Extent& e, bool required) {
+    OGRGeometryH g0 = OGR_F_GetGeometryRef(row.feature);
+    if (!g0 || OGR_G_IsEmpty(g0)) {
+        if (required) return Reject{"geometry", "geometry-missing", "no geometry"};
+        return std::string{};
+    }
+    gdal::Geometry g{OGR_G_Clone(g0)};
+    if (!OGR_G_IsValid(g.get())) {
+        char* wkt = nullptr;
+        OGR_G_ExportToWkt(g.get(), &wkt);
+        std::string why = "invalid";
+        try {
+            geos::Context ctx;
+            why = geos::invalid_reason(ctx, geos::from_wkt(ctx, wkt ? wkt : "").get());
+        } catch (const diming::error&) {
+        }
+        CPLFree(wkt);
+        return Reject{"geometry", "geometry-invalid", "invalid geometry: " + why};
+    }
+    if (!l.transform->transform(g.get())) return Reject{"geometry", "coordinates-untransformable", "cannot be transformed to EPSG:4490"};
+    OGREnvelope env;
+    OGR_G_GetEnvelope(g.get(), &env);
+    if (!e.contains(env.MinX, env.MinY) || !e.contains(env.MaxX, env.MaxY)) {
+        return Reject{"geometry", "coordinates-outside-extent", "outside the registry's extent"};
+    }
+    std::string wkb(static_cast<std::size_t>(OGR_G_WkbSize(g.get())), '\0');
+    OGR_G_ExportToIsoWkb(g.get(), wkbNDR, reinterpret_cast<unsigned char*>(wkb.data()));
+    return wkb;
+}
+
+namespace {
+
+std::string address_text(const SourceLayer& l, const SourceRow& row) {
+    if (auto a = column_value(row, l.address_col); !a.empty()) return a;
+    std::string s;
+    for (const char* f : {"province", "city", "county", "town", "community", "road", "number", "compound", "building", "unit", "room"}) {
+        s += field_value(l, row, f);
+    }
+    return s;
+}
+
+std::string components_json(const address::AddressComponents& a) {
+    json c = json::object();
+    for (const auto& comp : a.components) c[address::to_string(comp.level)] = comp.text;
+    if (!a.suffix.empty()) c["suffix"] = a.suffix;
+    if (!a.leftover.empty()) c["leftover"] = a.leftover;
+    if (!a.notes.empty()) c["notes"] = a.notes;
+    if (!a.road_candidates.empty()) {
+        json rc = json::array();
+        for (const auto& r : a.road_candidates) rc.push_back({{"name", r.name}, {"score", r.score}});
+        c["road_candidates"] = rc;
+    }
+    return c.dump();
+}
+
+} // namespace
+
+void prepare_source_address(const SourceLayer& l, const SourceRow& row, const address::Gazetteer& gazetteer, const Extent& extent,
+                            std::unordered_set<std::string>& ids, bool from_plate, std::optional<crs::LonLat> known_point,
+                            PreparedAddress& out) {
+    out.number = row.number;
+    if (l.id_col >= 0) {
+        out.id = column_value(row, l.id_col);
+        if (out.id.empty()) return void(out.reject = Reject{l.mapping->id_column, "id-empty", "empty id"});
+        if (!ids.insert(out.id).second) return void(out.reject = Reject{l.mapping->id_column, "id-duplicate", "id " + out.id + " appears again"});
+    }
+    out.text = address_text(l, row);
+    const std::string address_field = l.mapping->address_column.empty() ? "address" : l.mapping->address_column;
+    if (out.text.empty()) return void(out.reject = Reject{address_field, "address-empty", "empty address"});
+    out.point = known_point;
+    if (!from_plate) {
+        auto p = point_of(l, row, extent);
+        if (auto* r = std::get_if<Reject>(&p)) return void(out.reject = *r);
+        if (auto* ll = std::get_if<crs::LonLat>(&p)) out.point = *ll;
+    }
+    address::AddressComponents a;
+    try {
+        a = address::parse(out.text, gazetteer);
+    } catch (const address::address_error& e) {
+        return void(out.reject = Reject{address_field, "address-unparseable", e.what()});
+    }
+    out.components = components_json(a);
+    out.town_code = a.town_code;
+    out.community_code = a.community_code;
+    out.key_road = std::move(a.key_road);
+    out.key_plate = std::move(a.key_plate);
+    out.key_building = std::move(a.key_building);
+    out.key_room = std::move(a.key_room);
+    out.flags = out.point ? "" : "no-coordinates";
+}
+
+} // namespace diming::import
