@@ -4,7 +4,7 @@ namespace diming::import {
 
 void RejectLog::add(const std::string& layer, std::int64_t row, const Reject& r, const std::string& raw) {
     if (!writer_) {
-        writer_.emplace(path_);
+        writer_.emplace(path_, CsvFor::spreadsheet);
         writer_->row({"layer", "row", "field", "reason", "raw"});
     }
     writer_->row({layer, std::to_string(row), r.field, r.reason, raw});

@@ -1,12 +1,15 @@
 #include "access/token.hpp"
 
 #include "core/digest.hpp"
+#include "core/error.hpp"
+#include "core/text.hpp"
 #include "store/audit_log.hpp"
 #include "store/database.hpp"
 
 #include <nlohmann/json.hpp>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 
 namespace diming::access {
@@ -52,8 +55,26 @@ Role parse_role(std::string_view text) {
 
 bool allows(Role held, Role needed) noexcept { return held == needed || held == Role::admin; }
 
+// A token's name is a path segment (DELETE /api/v1/tokens/{name}) and a line in the audit:
+// letters (Chinese too), digits, '.', '_', '-' and '@', at most 64 characters.
+void check_token_name(const std::string& name) {
+    if (name.find_first_not_of(" \t") == std::string::npos) {
+        throw refusal{refusal::Kind::invalid, "a token needs a name (who or what holds it)", "name"};
+    }
+    const auto chars = text::is_valid_utf8(name) ? text::to_u32(name) : std::u32string{};
+    const bool ok = !chars.empty() && chars.size() <= 64 && std::all_of(chars.begin(), chars.end(), [](char32_t c) {
+        return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z') || (c >= U'0' && c <= U'9') || c == U'.' || c == U'_' || c == U'-' ||
+               c == U'@' || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF);
+    });
+    if (!ok) {
+        throw refusal{refusal::Kind::invalid,
+                      "a token's name is 1 to 64 letters (Chinese too), digits, '.', '_', '-' or '@' (no spaces, slashes or control characters)",
+                      "name"};
+    }
+}
+
 std::string create_token(store::Database& db, const std::string& name, Role role, const std::string& actor) {
-    if (name.find_first_not_of(" \t") == std::string::npos) throw access_error{"a token needs a name (who or what holds it)"};
+    check_token_name(name);
     const std::string secret = random_secret();
     store::Transaction tx{db};
     auto taken = db.prepare("SELECT 1 FROM api_tokens WHERE name = ?1");

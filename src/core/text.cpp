@@ -1,5 +1,7 @@
 #include "core/text.hpp"
 
+#include <cstdio>
+
 #include <unicode/utf8.h>
 
 namespace diming::text {
@@ -114,6 +116,29 @@ std::string xml_escape(std::string_view s) {
         }
     }
     return out;
+}
+
+std::optional<char32_t> first_control_character(std::string_view s, bool free_text) noexcept {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto b = static_cast<unsigned char>(s[i]);
+        if (b < 0x20 || b == 0x7F) {
+            if (free_text && (b == '\n' || b == '\t')) continue;
+            return static_cast<char32_t>(b);
+        }
+        // U+202A-U+202E are E2 80 AA..AE; U+2066-U+2069 are E2 81 A6..A9.
+        if (b == 0xE2 && i + 2 < s.size()) {
+            const auto b1 = static_cast<unsigned char>(s[i + 1]), b2 = static_cast<unsigned char>(s[i + 2]);
+            if (b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAE) return static_cast<char32_t>(0x2000 + (b2 - 0x80));
+            if (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9) return static_cast<char32_t>(0x2040 + (b2 - 0x80));
+        }
+    }
+    return std::nullopt;
+}
+
+std::string code_point_name(char32_t c) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
+    return buf;
 }
 
 } // namespace diming::text

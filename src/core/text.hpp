@@ -20,6 +20,14 @@ std::size_t code_points(std::string_view s) noexcept;
 // s with trailing/leading ASCII and ideographic (U+3000) spaces removed.
 std::string trim(std::string_view s);
 
+// The first character that must not stand in a name, designation or label: a C0 control
+// (U+0000-U+001F), DEL (U+007F), or a bidirectional control (U+202A-U+202E, U+2066-U+2069)
+// that makes text display other than it is stored. free_text allows line feed and tab.
+// Returns the code point, or nullopt when there is none (or the text is not valid UTF-8).
+std::optional<char32_t> first_control_character(std::string_view s, bool free_text = false) noexcept;
+// "U+001B" for messages.
+std::string code_point_name(char32_t c);
+
 } // namespace diming::text
 
 namespace diming::text {

@@ -209,7 +209,7 @@ GeocodeResult geocode(store::Database& db, const address::Gazetteer& gazetteer, 
 
 ReverseResult reverse_geocode(store::Database& db, LonLat point, double radius_m, int limit) {
     if (!(radius_m > 0 && radius_m <= max_reverse_radius_m)) {
-        throw query_error{"radius", "must be more than 0 and at most " + std::to_string(static_cast<int>(max_reverse_radius_m)) + " metres"};
+        throw query_error{"radius", "must be more than 0 and at most " + std::to_string(static_cast<long>(max_reverse_radius_m)) + " metres"};
     }
     if (limit < 1 || limit > max_geocode_limit) throw query_error{"limit", "must be between 1 and " + std::to_string(max_geocode_limit)};
     const BBox box = box_around(point, radius_m);

@@ -32,12 +32,19 @@ double to_double(std::string_view s, const std::string& field) {
     return v;
 }
 
+// A bound as a person writes it: 300, 0.5, -180 (not 300.000000).
+std::string shown(double v) {
+    char buf[32];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    return ec == std::errc{} ? std::string{buf, end} : std::to_string(v);
+}
+
 } // namespace
 
 double parse_number(std::string_view text, const std::string& field, double min, double max) {
     const double v = to_double(text, field);
     if (v < min || v > max) {
-        throw query_error{field, "must be between " + std::to_string(min) + " and " + std::to_string(max)};
+        throw query_error{field, "must be between " + shown(min) + " and " + shown(max)};
     }
     return v;
 }
@@ -72,11 +79,14 @@ BBox parse_bbox(std::string_view text, const std::string& field) {
     return b;
 }
 
-std::string parse_text(std::string_view text, const std::string& field, std::size_t max_code_points) {
+std::string parse_text(std::string_view text, const std::string& field, std::size_t max_code_points, bool free_text) {
     if (const auto bad = text::first_invalid_utf8(text)) {
         throw query_error{field, "not valid UTF-8 (byte " + std::to_string(*bad) + ")"};
     }
     std::string t = text::trim(text);
+    if (const auto c = text::first_control_character(t, free_text)) {
+        throw query_error{field, "has a control character (" + text::code_point_name(*c) + "); write it without"};
+    }
     if (text::code_points(t) > max_code_points) {
         throw query_error{field, "longer than " + std::to_string(max_code_points) + " characters"};
     }

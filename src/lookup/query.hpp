@@ -50,7 +50,9 @@ long long parse_integer(std::string_view text, const std::string& field, long lo
 // A finite number in [min, max].
 double parse_number(std::string_view text, const std::string& field, double min, double max);
 // Valid UTF-8 of at most max_code_points, trimmed.
-std::string parse_text(std::string_view text, const std::string& field, std::size_t max_code_points);
+// Control characters (text::first_control_character) are refused; free_text (a reason, a
+// note) may hold line feeds and tabs.
+std::string parse_text(std::string_view text, const std::string& field, std::size_t max_code_points, bool free_text = false);
 
 // The box of points within `metres` of a point (a little larger: for an index filter).
 BBox box_around(LonLat p, double metres);

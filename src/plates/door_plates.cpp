@@ -19,6 +19,10 @@ void check_designation(const std::string& value, const char* field) {
     if (!text::is_valid_utf8(value) || text::code_points(value) > 20) {
         throw refusal{refusal::Kind::invalid, std::string{field} + " must be valid UTF-8 of at most 20 characters", field};
     }
+    // Printed on plates and proofs, shown in the audit: no control or bidi characters.
+    if (const auto c = text::first_control_character(value)) {
+        throw refusal{refusal::Kind::invalid, std::string{field} + " has a control character (" + text::code_point_name(*c) + ")", field};
+    }
 }
 
 void check_suffix(const std::string& suffix) {

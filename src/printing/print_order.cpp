@@ -164,7 +164,7 @@ std::optional<nlohmann::json> print_order_record(store::Database& db, std::int64
 
 void export_csv(store::Database& db, std::int64_t order_id, const std::filesystem::path& path) {
     const auto faces = order_faces(db, order_id);
-    CsvWriter out{path};
+    CsvWriter out{path, CsvFor::spreadsheet};
     std::vector<std::string> header;
     for (const auto& [name, type] : sheet_fields) header.emplace_back(name);
     out.row(header);

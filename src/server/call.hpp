@@ -45,8 +45,11 @@ struct Worker {
     std::unique_ptr<tiles::TileBuilder> tiles; // made on the first tile request
 };
 
+class ConnectionFront;
+
 struct ServerState {
     ServerOptions options;
+    const ConnectionFront* front = nullptr; // the connections, for /metrics
     int port = 0;
     Metrics metrics;
     std::optional<Admission> reads; // the heavy reads, admitted in turn (see admission.hpp)

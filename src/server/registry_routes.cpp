@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <limits>
 #include <fstream>
 #include <sstream>
 
@@ -45,13 +46,19 @@ public:
         if (!j_[k].is_string()) throw http_error{400, "bad_request", std::string{k} + " must be a string", k};
         return lookup::parse_text(j_[k].get<std::string>(), k, max);
     }
-    std::optional<std::string> optional_text(const char* k, std::size_t max = 2000) const {
+    // Free text (a reason, a note, a name's meaning): line feeds and tabs allowed.
+    std::string prose(const char* k, std::size_t max) const {
+        if (!has(k)) return {};
+        if (!j_[k].is_string()) throw http_error{400, "bad_request", std::string{k} + " must be a string", k};
+        return lookup::parse_text(j_[k].get<std::string>(), k, max, true);
+    }
+    std::optional<std::string> optional_prose(const char* k, std::size_t max = 2000) const {
         if (!has(k)) return std::nullopt;
-        return text(k, true, max);
+        return prose(k, max);
     }
     std::int64_t integer(const char* k) const {
-        if (!has(k) || !j_[k].is_number_integer()) throw http_error{400, "bad_request", std::string{k} + " must be a whole number", k};
-        return j_[k].get<std::int64_t>();
+        if (!has(k)) throw http_error{400, "bad_request", std::string{k} + " must be a whole number", k};
+        return whole_number(j_[k], k);
     }
     std::vector<std::string> strings(const char* k) const {
         std::vector<std::string> out;
@@ -69,7 +76,7 @@ public:
         if (!j_[k].is_array() || j_[k].size() > 100'000) throw http_error{400, "bad_request", std::string{k} + " must be an array of ids", k};
         for (const auto& v : j_[k]) {
             if (!v.is_number_integer()) throw http_error{400, "bad_request", std::string{k} + " must be an array of ids", k};
-            out.push_back(v.get<std::int64_t>());
+            out.push_back(whole_number(v, k));
         }
         return out;
     }
@@ -89,6 +96,14 @@ public:
     const json& raw(const char* k) const { return j_[k]; }
 
 private:
+    // A JSON integer that fits an id: 18446744073709551615 is refused, not read as -1.
+    static std::int64_t whole_number(const json& v, const char* k) {
+        if (!v.is_number_integer()) throw http_error{400, "bad_request", std::string{k} + " must be a whole number", k};
+        if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+            throw http_error{400, "bad_request", std::string{k} + " is too large (at most 9223372036854775807)", k};
+        }
+        return v.get<std::int64_t>();
+    }
     json j_;
 };
 
@@ -124,7 +139,7 @@ naming::Decision decision(const Body& b, bool document_required) {
     naming::Decision d;
     d.document = b.text("decision_doc", document_required, 60);
     d.date = b.text("decided_on", document_required, 10);
-    d.reason = b.text("reason", false, 2000);
+    d.reason = b.prose("reason", 2000);
     return d;
 }
 
@@ -159,8 +174,8 @@ void names_propose(Call& c) {
         if (!b.raw("geometry").is_object()) throw http_error{400, "bad_request", "geometry must be a GeoJSON geometry object", "geometry"};
         p.geometry = b.raw("geometry").dump();
     }
-    p.meaning = b.optional_text("meaning");
-    p.origin = b.optional_text("origin");
+    p.meaning = b.optional_prose("meaning");
+    p.origin = b.optional_prose("origin");
     p.accepted = b.strings("accept");
     const auto r = write(c, [&](store::Database& db) { return naming::propose_name(db, p, who.name); },
                          [](store::Database& db, const naming::ProposalResult& res) { return indexed_box(db, "place_names", res.id, 0); });
@@ -205,7 +220,7 @@ void names_rename(Call& c) {
     r.decision_doc = b.text("decision_doc", true, 60);
     r.decided_on = b.text("decided_on", true, 10);
     r.effective_on = b.text("effective_on", true, 10);
-    r.reason = b.text("reason", false, 2000);
+    r.reason = b.prose("reason", 2000);
     r.accepted = b.strings("accept");
     const auto out = write(c, [&](store::Database& db) { return naming::rename_place(db, r, who.name); }, place_touched(r.place_name_id));
     c.state.reload_names();
@@ -320,7 +335,7 @@ void issuance_transition(Call& c) {
     Body b{c, {"to", "note"}};
     const auto id = c.path_id();
     const auto to = b.text("to", true, 20);
-    const auto note = b.text("note", false, 500);
+    const auto note = b.prose("note", 500);
     write(c, [&](store::Database& db) {
         plates::move_issuance(db, id, to, who.name, note);
         auto plate = db.prepare("SELECT door_plate_id FROM issuances WHERE id = ?1");
@@ -339,7 +354,7 @@ void print_orders_create(Call& c) {
     printing::PrintOrderRequest r;
     r.issuance_ids = b.integers("issuance_ids");
     r.printer = b.text("printer", false, 100);
-    r.note = b.text("note", false, 500);
+    r.note = b.prose("note", 500);
     const auto record = write(c, [&](store::Database& db) {
         const auto id = printing::create_print_order(db, r, who.name);
         return *printing::print_order_record(db, id);

@@ -5,6 +5,7 @@
 #include "lookup/query.hpp"
 #include "naming/checks.hpp"
 #include "server/call.hpp"
+#include "server/connections.hpp"
 #include "store/migrations.hpp"
 
 #include <pthread.h>
@@ -12,6 +13,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -26,12 +28,13 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // Per worker thread: the request being served (httplib serves a connection's requests on one thread).
-struct RequestState {
+struct CurrentRequest {
     Clock::time_point started;
     std::string route = "unmatched";
     std::string actor;
+    int status = 0; // of the answer, once written
 };
-thread_local RequestState current_request;
+thread_local CurrentRequest current_request;
 thread_local std::unique_ptr<Worker> thread_worker;
 thread_local const ServerState* thread_worker_owner = nullptr;
 
@@ -76,6 +79,19 @@ bool host_header_ok(const std::string& host) {
     return true;
 }
 
+// The token of an `Authorization: Bearer <token>` header; the scheme is case-insensitive
+// (RFC 9110 §11.1) and may be followed by more than one space.
+std::optional<std::string> bearer_token(std::string_view header) {
+    constexpr std::string_view scheme = "bearer";
+    if (header.size() <= scheme.size() || header[scheme.size()] != ' ') return std::nullopt;
+    for (std::size_t i = 0; i < scheme.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(header[i])) != scheme[i]) return std::nullopt;
+    }
+    header.remove_prefix(scheme.size());
+    while (!header.empty() && header.front() == ' ') header.remove_prefix(1);
+    return std::string{header};
+}
+
 class AccessLog {
 public:
     explicit AccessLog(const std::string& where) {
@@ -93,7 +109,7 @@ public:
     ~AccessLog() {
         if (owned_ && file_) std::fclose(file_);
     }
-    void write(const httplib::Request& req, const httplib::Response& res, double seconds, const RequestState& rs) {
+    void write(const httplib::Request& req, const httplib::Response& res, double seconds, const CurrentRequest& rs) {
         if (!file_) return;
         char at[32];
         const auto now = std::chrono::system_clock::now();
@@ -127,9 +143,63 @@ private:
 // backlog of 5: when dozens of keep-alive clients reconnect at once, the kernel drops their
 // SYNs and each retries a second later (measured: p99 0.7 s on an endpoint whose median is
 // 0.5 ms). listen() again on the bound socket only raises the queue length.
+//
+// Its connections are held by a ConnectionFront (server/connections.hpp) instead of a worker
+// each: httplib still accepts, parses and routes, but every request reaches a worker whole.
 class Listener final : public httplib::Server {
 public:
     void deepen_accept_queue(int backlog) { ::listen(svr_sock_.load(), backlog); }
+
+    // Before listening: the front and its workers; httplib's accept loop hands them sockets.
+    void start_front(const ConnectionLimits& limits, std::size_t workers) {
+        front_ = std::make_unique<ConnectionFront>(limits, workers, [this](std::unique_ptr<Connection> c) { answer(std::move(c)); });
+        new_task_queue = [this] { return new AcceptQueue{*front_}; };
+    }
+    const ConnectionFront& front() const { return *front_; }
+
+private:
+    // httplib's accept loop runs each accepted socket's task at once: the task only admits it.
+    struct AcceptQueue final : httplib::TaskQueue {
+        explicit AcceptQueue(ConnectionFront& f) : front{f} {}
+        void enqueue(std::function<void()> fn) override { fn(); }
+        void shutdown() override { front.shutdown(); }
+        ConnectionFront& front;
+    };
+
+    // Called by the accept loop's task for each new socket.
+    bool process_and_close_socket(socket_t sock) override {
+        front_->admit(sock);
+        return true;
+    }
+
+    // On a worker: the connection's request (and any pipelined after it), then back to the front.
+    void answer(std::unique_ptr<Connection> c) {
+        const auto& limits = front_->limits();
+        while (true) {
+            const auto started = c->partial ? c->since : ConnectionClock::now();
+            ConnectionStream stream{*c, started + limits.request_timeout, limits.write_timeout};
+            const bool keep = c->requests + 1 < max_requests_per_connection && !front_->stopping();
+            bool closed_by_client = false;
+            current_request.status = 0;
+            // Every answer is whole: httplib would cut a dynamic body to a Range and call it 200.
+            const bool ok = process_request(stream, !keep, closed_by_client, [](httplib::Request& req) { req.ranges.clear(); });
+            ++c->requests;
+            c->compact();
+            // After a refused head or body the bytes that follow cannot be trusted as a request.
+            const int st = current_request.status;
+            const bool unframed = st == 400 || st == 408 || st == 413 || st == 414 || st == 431;
+            if (!ok || !keep || closed_by_client || unframed) return front_->close(std::move(c));
+            c->since = ConnectionClock::now();
+            c->partial = !c->pending().empty();
+            if (request_state(c->pending(), limits.max_head_bytes, limits.max_body_bytes) != RequestState::complete) {
+                return front_->give_back(std::move(c));
+            }
+            // A pipelined request is already here whole: answered next, in order.
+        }
+    }
+
+    static constexpr std::int64_t max_requests_per_connection = 1000;
+    std::unique_ptr<ConnectionFront> front_;
 };
 
 std::shared_ptr<const address::Gazetteer> load_gazetteer(const std::filesystem::path& db_path) {
@@ -232,14 +302,15 @@ void route(httplib::Server& http, ServerState& state, const char* method, const 
         try {
             Worker& worker = worker_for(state);
             Call call{req, res, state, worker, std::nullopt};
-            const std::string auth = req.get_header_value("Authorization");
-            if (auth.rfind("Bearer ", 0) == 0) {
-                call.who = access::authenticate(worker.db, std::string_view{auth}.substr(7));
+            if (auto secret = bearer_token(req.get_header_value("Authorization"))) {
+                call.who = access::authenticate(worker.db, *secret);
                 if (call.who) current_request.actor = call.who->name;
             }
             // Probes stay open so that a supervisor can watch a server whose reads are closed.
+            // HEAD is served by the GET routes: every method that reads is checked alike.
             const bool probe = name == "/livez" || name == "/healthz";
-            if (!state.options.open_reads && req.method == "GET" && !probe) call.require(access::Role::viewer);
+            const bool reads = req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS";
+            if (!state.options.open_reads && reads && !probe) call.require(access::Role::viewer);
             handler(call);
         } catch (const http_error& e) {
             res.status = e.status();
@@ -286,6 +357,34 @@ void route(httplib::Server& http, ServerState& state, const char* method, const 
 
 // ---- serve -----------------------------------------------------------------------------
 
+namespace {
+
+// OPTIONS: a CORS preflight (Origin and Access-Control-Request-Method, never credentials)
+// learns the methods and headers the API takes; any other OPTIONS is a read like GET, so
+// closed reads ask it for a token. Nothing of the registry is in either answer.
+httplib::Server::HandlerResponse answer_options(ServerState& state, const httplib::Request& req, httplib::Response& res) {
+    current_request.route = "OPTIONS";
+    const bool preflight = req.has_header("Origin") && req.has_header("Access-Control-Request-Method");
+    if (!state.options.open_reads && !preflight) {
+        std::optional<access::Principal> who;
+        if (auto secret = bearer_token(req.get_header_value("Authorization"))) who = access::authenticate(worker_for(state).db, *secret);
+        if (!who) {
+            res.status = 401;
+            res.set_header("WWW-Authenticate", "Bearer realm=\"diming\"");
+            res.set_content(error_body("unauthorized", "this server's reads are closed: send Authorization: Bearer <token>", ""), "application/json");
+            return httplib::Server::HandlerResponse::Handled;
+        }
+    }
+    res.status = 204;
+    res.set_header("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+    res.set_header("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+    res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match");
+    res.set_header("Access-Control-Max-Age", "600");
+    return httplib::Server::HandlerResponse::Handled;
+}
+
+} // namespace
+
 void serve(const ServerOptions& options, const std::function<void(int port)>& on_listening) {
     if (options.threads < 1 || options.threads > 1024) throw input_error{"--threads must be between 1 and 1024"};
     ServerState state;
@@ -310,20 +409,38 @@ void serve(const ServerOptions& options, const std::function<void(int port)>& on
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
     Listener http;
-    const int threads = options.threads;
-    http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+    ConnectionLimits limits;
+    limits.request_timeout = std::chrono::seconds{options.timeout_seconds};
+    limits.write_timeout = std::chrono::seconds{options.timeout_seconds};
+    limits.idle_timeout = std::chrono::seconds{options.idle_seconds};
+    limits.max_per_client = options.max_connections_per_client;
+    limits.max_body_bytes = options.max_body_bytes;
+    http.start_front(limits, static_cast<std::size_t>(options.threads));
+    state.front = &http.front();
+    state.tile_cache.set_limits(options.tile_cache_bytes, options.tile_cache_bytes / 1024);
     // Without TCP_NODELAY every small response waits ~40 ms for a delayed ACK (Nagle).
     http.set_tcp_nodelay(true);
-    http.set_keep_alive_max_count(1000);
-    http.set_read_timeout(options.timeout_seconds, 0);
-    http.set_write_timeout(options.timeout_seconds, 0);
+    // SO_REUSEADDR only: httplib's default also sets SO_REUSEPORT, with which a second server
+    // on the same port starts and the kernel shares the connections between the two.
+    http.set_socket_options([](socket_t sock) {
+        int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     http.set_payload_max_length(options.max_body_bytes);
     http.set_default_headers({{"Access-Control-Allow-Origin", "*"}, {"X-Content-Type-Options", "nosniff"}});
 
-    http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    http.set_pre_routing_handler([&state](const httplib::Request& req, httplib::Response& res) {
         current_request.started = Clock::now();
         current_request.route = "unmatched";
         current_request.actor.clear();
+        // A NUL (%00) in a path would end it early for some code and not for other code
+        // (a file's type read from after it).
+        if (req.path.find('\0') != std::string::npos) {
+            res.status = 400;
+            res.set_content(error_body("bad_request", "the path has a NUL byte (%00)", ""), "application/json");
+            return httplib::Server::HandlerResponse::Handled;
+        }
+        if (req.method == "OPTIONS") return answer_options(state, req, res);
         return httplib::Server::HandlerResponse::Unhandled;
     });
     http.set_error_handler(httplib::Server::HandlerWithResponse{[](const httplib::Request&, httplib::Response& res) {
@@ -346,6 +463,7 @@ void serve(const ServerOptions& options, const std::function<void(int port)>& on
         res.set_content(error_body("internal_error", "the server failed on this request; see its log", ""), "application/json");
     });
     http.set_logger([&state, &access_log](const httplib::Request& req, const httplib::Response& res) {
+        current_request.status = res.status;
         const double seconds = std::chrono::duration<double>(Clock::now() - current_request.started).count();
         state.metrics.record(current_request.route, req.method, res.status, seconds);
         access_log.write(req, res, seconds, current_request);
@@ -375,6 +493,19 @@ void serve(const ServerOptions& options, const std::function<void(int port)>& on
                 "# TYPE diming_reads_running gauge\ndiming_reads_running " + std::to_string(load.running) + "\n";
         text += "# HELP diming_reads_waiting Requests waiting for their turn to read the registry.\n"
                 "# TYPE diming_reads_waiting gauge\ndiming_reads_waiting " + std::to_string(load.waiting) + "\n";
+        auto gauge = [&text](const char* name, const char* help, const char* type, std::int64_t value) {
+            text += std::string{"# HELP "} + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " + std::to_string(value) + "\n";
+        };
+        gauge("diming_tile_cache_bytes", "Bytes the cached tiles hold (tiles, gzip copies, headers and a fixed cost per entry).", "gauge",
+              static_cast<std::int64_t>(c.state.tile_cache.bytes()));
+        gauge("diming_tile_cache_entries", "Tiles in the cache.", "gauge", static_cast<std::int64_t>(c.state.tile_cache.size()));
+        if (c.state.front) {
+            const auto n = c.state.front->counts();
+            gauge("diming_connections_open", "Client connections open.", "gauge", n.open);
+            gauge("diming_connections_waiting", "Connections waiting for (the rest of) a request, holding no worker.", "gauge", n.waiting);
+            gauge("diming_connections_refused_total", "Connections refused: too many from one address.", "counter", n.refused);
+            gauge("diming_requests_timed_out_total", "Requests that did not arrive whole in time (408).", "counter", n.timed_out);
+        }
         c.res.set_content(text, "text/plain; version=0.0.4");
     });
     // httplib tries each route's regex in turn: the busiest (tiles, then lookups) go first.

@@ -14,8 +14,8 @@ struct ServerOptions {
     std::filesystem::path db;
     std::string host = "127.0.0.1";
     int port = 8080;                   // 0: any free port (reported through on_listening)
-    // Worker threads. A keep-alive connection holds its worker between requests, so this is
-    // also how many clients are served at once; more wait in the accept queue.
+    // Worker threads: requests answered at once. Connections waiting for a request (idle,
+    // or still sending one) hold no worker: one front thread holds them all.
     int threads = 32;
     // Requests that read the registry at once (searches, geocoding, OGC pages, tile builds);
     // the others wait their turn in arrival order. 0: four per core (a reader
@@ -23,7 +23,10 @@ struct ServerOptions {
     int concurrent_reads = 0;
     bool open_reads = true;            // false: reads need a token too (any role)
     std::size_t max_body_bytes = 1 << 20;
-    int timeout_seconds = 10;          // reading a request, writing a response
+    std::size_t tile_cache_bytes = 256u << 20; // everything the cached tiles hold; entries at most one per KiB of it
+    int timeout_seconds = 10;          // receiving a whole request (head and body); writing a response
+    int idle_seconds = 5;              // a kept-alive connection waiting for its next request
+    int max_connections_per_client = 256; // open connections from one address (behind a proxy: raise it)
     std::string access_log = "-";      // "-": standard error; "": none; else a file (appended)
     std::string public_url;            // base of absolute links, when behind a proxy; else from Host
 };

@@ -10,7 +10,26 @@
 
 namespace diming::tiles {
 
-TileCache::TileCache(std::size_t max_bytes) : max_bytes_{max_bytes} {}
+TileCache::TileCache(std::size_t max_bytes, std::size_t max_entries) : max_bytes_{max_bytes}, max_entries_{max_entries} {}
+
+void TileCache::set_limits(std::size_t max_bytes, std::size_t max_entries) {
+    std::lock_guard lock{mutex_};
+    max_bytes_ = max_bytes;
+    max_entries_ = max_entries;
+    evict_over_bounds();
+}
+
+std::size_t TileCache::footprint(const CachedTile& t) {
+    return entry_overhead + t.data.capacity() + t.gzipped.capacity() + t.etag.capacity() + t.last_modified.capacity();
+}
+
+void TileCache::evict_over_bounds() {
+    while ((bytes_ > max_bytes_ || lru_.size() > max_entries_) && !lru_.empty()) {
+        bytes_ -= lru_.back().bytes;
+        index_.erase(lru_.back().key);
+        lru_.pop_back();
+    }
+}
 
 std::shared_ptr<const CachedTile> TileCache::get(TileId t) {
     std::lock_guard lock{mutex_};
@@ -24,18 +43,15 @@ void TileCache::put(TileId t, std::shared_ptr<const CachedTile> tile) {
     std::lock_guard lock{mutex_};
     const Key k = key(t);
     if (auto it = index_.find(k); it != index_.end()) {
-        bytes_ -= it->second->tile->data.size();
+        bytes_ -= it->second->bytes;
         lru_.erase(it->second);
         index_.erase(it);
     }
-    bytes_ += tile->data.size();
-    lru_.push_front({k, std::move(tile)});
+    const std::size_t cost = footprint(*tile);
+    bytes_ += cost;
+    lru_.push_front({k, std::move(tile), cost});
     index_[k] = lru_.begin();
-    while (bytes_ > max_bytes_ && !lru_.empty()) {
-        bytes_ -= lru_.back().tile->data.size();
-        index_.erase(lru_.back().key);
-        lru_.pop_back();
-    }
+    evict_over_bounds();
 }
 
 void TileCache::invalidate(const Box3857& box) {
@@ -46,7 +62,7 @@ void TileCache::invalidate(const Box3857& box) {
         const double pad = (b.max_x - b.min_x) / 16;
         const bool touches = b.min_x - pad <= box.max_x && b.max_x + pad >= box.min_x && b.min_y - pad <= box.max_y && b.max_y + pad >= box.min_y;
         if (touches) {
-            bytes_ -= it->tile->data.size();
+            bytes_ -= it->bytes;
             index_.erase(it->key);
             it = lru_.erase(it);
         } else {

@@ -28,9 +28,17 @@ struct CachedTile {
     std::string last_modified; // built_at as an HTTP date
 };
 
+// Bounded in the bytes its entries really hold (the tile, its gzip copy, ETag and date, and a
+// fixed cost per entry for the list, index and shared pointer), and in entries: an empty tile
+// costs little but not nothing, and a client asking for every z20 tile must not grow the
+// process without end.
 class TileCache {
 public:
-    explicit TileCache(std::size_t max_bytes = 256u << 20);
+    static constexpr std::size_t entry_overhead = 256; // list node, index node and bucket, control block, CachedTile
+    explicit TileCache(std::size_t max_bytes = 256u << 20, std::size_t max_entries = 250'000);
+    void set_limits(std::size_t max_bytes, std::size_t max_entries);
+    // What an entry for this tile counts against the bound.
+    static std::size_t footprint(const CachedTile& tile);
     std::shared_ptr<const CachedTile> get(TileId t);
     void put(TileId t, std::shared_ptr<const CachedTile> tile);
     // Drops every cached tile (any zoom) that intersects the box.
@@ -53,12 +61,14 @@ private:
     struct Entry {
         Key key;
         std::shared_ptr<const CachedTile> tile;
+        std::size_t bytes;
     };
+    void evict_over_bounds(); // under mutex_
     mutable std::mutex mutex_;
     std::list<Entry> lru_; // most recent first
     std::unordered_map<Key, std::list<Entry>::iterator> index_;
     std::size_t bytes_ = 0;
-    std::size_t max_bytes_;
+    std::size_t max_bytes_, max_entries_;
     std::string stamp_;
     std::atomic<std::int64_t> next_check_ms_{0};
 };
