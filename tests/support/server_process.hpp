@@ -18,6 +18,7 @@ public:
     ~ServerProcess();
 
     int port() const noexcept { return port_; }
+    int pid() const noexcept { return pid_; }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
     httplib::Client client() const;
     // SIGTERM, then the exit code (or 128 + signal).
