@@ -54,13 +54,14 @@ void write_file(const std::filesystem::path& p, const std::string& content) {
     out << content;
 }
 
-CommandResult run_diming(const std::vector<std::string>& args) {
+CommandResult run_diming(const std::vector<std::string>& args, const std::filesystem::path& cwd) {
     TempDir io;
     const auto out_path = io / "out";
     const auto err_path = io / "err";
     const pid_t pid = fork();
     if (pid < 0) throw std::runtime_error{"fork failed"};
     if (pid == 0) {
+        if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(127);
         const int devnull = open("/dev/null", O_RDONLY);
         exec_diming(args, devnull, open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600),
                     open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600));

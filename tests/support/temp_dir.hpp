@@ -28,8 +28,8 @@ struct CommandResult {
     std::string err;
 };
 
-// Runs the built `diming` with these arguments (no shell involved).
-CommandResult run_diming(const std::vector<std::string>& args);
+// Runs the built `diming` with these arguments (no shell involved), in `cwd` when given.
+CommandResult run_diming(const std::vector<std::string>& args, const std::filesystem::path& cwd = {});
 
 // Starts the built `diming` without waiting (output discarded); returns its pid.
 int start_diming(const std::vector<std::string>& args);
