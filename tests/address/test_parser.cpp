@@ -194,3 +194,38 @@ TEST_CASE("Chinese numerals: positional, digit by digit, and what is not a numbe
     CHECK_FALSE(chinese_numeral_value(U""));
     CHECK_NOTHROW(parse("人民路八八八八六六八八六八八八号", registry_gazetteer()));
 }
+
+TEST_CASE("the normaliser's and parser's character classes, code point by code point from character_classes.tsv") {
+    std::ifstream in{testing::source_dir() / "tests/address/character_classes.tsv"};
+    REQUIRE(in);
+    int rows = 0, line_number = 0;
+    for (std::string line; std::getline(in, line);) {
+        ++line_number;
+        if (line.empty() || line.starts_with("#")) continue;
+        std::vector<std::string> cols;
+        std::stringstream ss{line};
+        for (std::string col; std::getline(ss, col, '\t');) cols.push_back(col);
+        REQUIRE(cols.size() >= 3);
+        INFO("character_classes.tsv:" << line_number << "  " << line);
+        if (cols[0] == "normalize") {
+            REQUIRE(cols[1].starts_with("U+"));
+            const auto c = static_cast<char32_t>(std::stoul(cols[1].substr(2), nullptr, 16));
+            const std::string input = "1" + text::to_utf8(std::u32string(1, c)) + "1";
+            CHECK(text::to_utf8(normalize(input).text) == cols[2]);
+        } else if (cols[0] == "unit") {
+            // The number before the word is read at the word's level.
+            const std::map<std::string, std::string> prefix{{"building", "3"}, {"unit", "3幢2"}, {"floor", "3幢2单元4"}, {"room", "3幢2单元301"}};
+            const std::map<std::string, std::string> value{{"building", "3"}, {"unit", "2"}, {"floor", "4"}, {"room", "301"}};
+            REQUIRE(prefix.count(cols[2]));
+            const auto a = parse("当湖街道人民路12号" + prefix.at(cols[2]) + cols[1], registry_gazetteer());
+            std::map<std::string, std::string> got;
+            for (const auto& comp : a.components) got[to_string(comp.level)] = comp.text;
+            CHECK(got[cols[2]] == value.at(cols[2]));
+            CHECK(a.leftover.empty());
+        } else {
+            FAIL("unknown row kind " << cols[0]);
+        }
+        ++rows;
+    }
+    CHECK(rows > 150);
+}

@@ -4,12 +4,15 @@
 #include "importers/import.hpp"
 #include "match/evaluation.hpp"
 #include "match/match_run.hpp"
+#include "core/proj.hpp"
 #include "sample/sample.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
 #include "support/temp_dir.hpp"
 
 #include <nlohmann/json.hpp>
+
+#include <cmath>
 
 using namespace diming;
 using diming::testing::TempDir;
@@ -147,4 +150,57 @@ TEST_CASE("the run and its summary are stored and audited") {
                           match::run_match(r.db, o);
                       }()),
                       Catch::Contains("is a civil dataset, not police"));
+}
+
+TEST_CASE("the match distance is inclusive: a pair exactly at it counts, a millimetre past it does not") {
+    TempDir dir;
+    auto db = store::Database::open(dir / "r.sqlite", store::Access::create);
+    store::migrate(db);
+    import::import_divisions(db, diming::testing::source_dir() / "data/divisions/330482.csv", "test");
+    // One civil plate; one police record that agrees with it by text (plate key), one that
+    // agrees with nothing (only the distance can link it), each some tens of metres away.
+    db.exec(R"sql(
+        INSERT INTO datasets(id, source_kind, file_name, sha256, crs, encoding) VALUES
+          (1, 'civil', 'civil', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'EPSG:4490', 'UTF-8'),
+          (2, 'police', 'police', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', 'EPSG:4490', 'UTF-8');
+        INSERT INTO source_addresses(dataset_id, row_number, source_id, raw, raw_address, town_code, key_road, key_plate, geom) VALUES
+          (1, 1, 'C1', '{}', '人民路1号', '330482001000', '330482001000|人民路', '330482001000|人民路|1', MakePoint(121.0010, 30.7001, 4490)),
+          (2, 1, 'P1', '{}', '人民路1号', '330482001000', '330482001000|人民路', '330482001000|人民路|1', MakePoint(121.0013, 30.7003, 4490)),
+          (2, 2, 'P2', '{}', '无名处', '', '', '', MakePoint(121.0008, 30.6998, 4490));
+    )sql");
+    // The distances as the matcher measures them: EPSG:4549 metres.
+    const proj::Transformation gk{"EPSG:4490", "EPSG:4549"};
+    auto metres = [&](double lon1, double lat1, double lon2, double lat2) {
+        const auto a = gk.forward({lon1, lat1}), b = gk.forward({lon2, lat2});
+        return std::hypot(a.x - b.x, a.y - b.y);
+    };
+    const double textual = metres(121.0010, 30.7001, 121.0013, 30.7003), nearest = metres(121.0010, 30.7001, 121.0008, 30.6998);
+    REQUIRE(textual > 20);
+    REQUIRE(nearest > 20);
+    auto run = [&](double distance) {
+        match::MatchOptions o;
+        o.police_dataset = 2;
+        o.civil_dataset = 1;
+        o.distance_m = distance;
+        o.actor = "test";
+        return match::run_match(db, o);
+    };
+    auto level_of = [&](std::int64_t run_id, const char* police) {
+        auto st = db.prepare("SELECT r.level FROM match_results r JOIN source_addresses a ON a.id = r.police_address_id WHERE r.run_id = ?1 AND a.source_id = ?2");
+        st.bind(1, run_id).bind(2, std::string{police});
+        REQUIRE(st.step());
+        return st.column_text(0);
+    };
+    // The textual pair is spatially consistent exactly at its distance, not a millimetre inside it.
+    CHECK(run(textual).spatial == 1);
+    CHECK(run(textual - 0.001).spatial == 0);
+    CHECK(run(textual).textual == 1);
+    // The record with no text in common is linked by distance exactly at it, and not a millimetre short.
+    const auto at = run(nearest);
+    CHECK(level_of(at.run_id, "P2") == "spatial");
+    const auto short_of = run(nearest - 0.001);
+    CHECK(level_of(short_of.run_id, "P2") == "unmatched");
+    // A metre either way moves it too.
+    CHECK(level_of(run(nearest + 1).run_id, "P2") == "spatial");
+    CHECK(level_of(run(nearest - 1).run_id, "P2") == "unmatched");
 }
