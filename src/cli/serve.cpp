@@ -21,6 +21,7 @@ void add_serve(CLI::App& app) {
                     "requests reading the registry at once, the rest waiting in turn (0: four per core)")
         ->capture_default_str();
     cmd->add_flag("--closed-reads", *closed_reads, "require a token (any role) for reads too");
+    cmd->add_flag("--routes", o->list_routes, "print every route (method, name, pattern) and exit");
     cmd->add_option("--max-body", o->max_body_bytes, "largest request body accepted, in bytes")->capture_default_str();
     cmd->add_option("--timeout", o->timeout_seconds, "seconds allowed for receiving a whole request (head and body) or writing a response")
         ->capture_default_str()->check(CLI::Range(1, 3600));

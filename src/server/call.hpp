@@ -20,6 +20,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace diming::server {
 
@@ -47,8 +48,14 @@ struct Worker {
 
 class ConnectionFront;
 
+// One registered route: what `diming serve --routes` lists (and the role-matrix test walks).
+struct RouteInfo {
+    std::string method, pattern, name;
+};
+
 struct ServerState {
     ServerOptions options;
+    std::vector<RouteInfo> routes; // in registration order
     const ConnectionFront* front = nullptr; // the connections, for /metrics
     int port = 0;
     Metrics metrics;

@@ -297,6 +297,7 @@ void Call::send_json(int status, std::string body, const char* type) const {
 
 void route(httplib::Server& http, ServerState& state, const char* method, const std::string& pattern, std::string name,
            Handler handler) {
+    state.routes.push_back({method, pattern, name});
     auto wrapped = [&state, name = std::move(name), handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
         current_request.route = name;
         try {
@@ -514,6 +515,10 @@ void serve(const ServerOptions& options, const std::function<void(int port)>& on
     add_ogc_routes(http, state);
     add_registry_routes(http, state);
     add_web_map(http);
+    if (options.list_routes) {
+        for (const auto& r : state.routes) std::cout << r.method << '\t' << r.name << '\t' << r.pattern << '\n';
+        return;
+    }
 
     if (options.port == 0) {
         state.port = http.bind_to_any_port(options.host);

@@ -29,6 +29,7 @@ struct ServerOptions {
     int max_connections_per_client = 256; // open connections from one address (behind a proxy: raise it)
     std::string access_log = "-";      // "-": standard error; "": none; else a file (appended)
     std::string public_url;            // base of absolute links, when behind a proxy; else from Host
+    bool list_routes = false;          // print the routes (method, name, pattern) and serve nothing
 };
 
 // Serves until SIGTERM or SIGINT, then stops accepting and finishes the requests in flight.
