@@ -13,7 +13,17 @@
 
 namespace diming::import {
 
-// A row that cannot be imported: which field, and why (the key counts reasons in the summary).
+// Every reason an import can reject a row for: a stable key (in the rejects file's summary,
+// the API and the tests), with what it means in Chinese and English.
+struct RejectReason {
+    const char* key;
+    const char* zh;
+    const char* en;
+};
+const std::vector<RejectReason>& reject_reasons();
+
+// A row that cannot be imported: which field, and why (the key counts reasons in the summary;
+// it is one of reject_reasons()).
 struct Reject {
     std::string field;
     std::string reason_key;
