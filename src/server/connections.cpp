@@ -196,6 +196,21 @@ void ConnectionFront::wake() {
     [[maybe_unused]] const auto n = ::write(wake_, &one, sizeof one);
 }
 
+bool ConnectionFront::next_request_arrives(Connection& c, std::chrono::milliseconds wait) {
+    pollfd p{c.fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(wait.count())) <= 0 || !(p.revents & POLLIN)) return false;
+    char chunk[16384];
+    bool any = false;
+    while (true) {
+        const ssize_t n = ::recv(c.fd, chunk, sizeof chunk, MSG_DONTWAIT);
+        if (n <= 0) break; // nothing more now, or closed: the front finds out
+        c.buffer.append(chunk, static_cast<std::size_t>(n));
+        any = true;
+        if (static_cast<std::size_t>(n) < sizeof chunk) break;
+    }
+    return any;
+}
+
 void ConnectionFront::admit(int fd) {
     auto c = std::make_unique<Connection>();
     c->fd = fd;

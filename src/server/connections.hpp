@@ -93,6 +93,9 @@ public:
     ConnectionFront(const ConnectionFront&) = delete;
     ConnectionFront& operator=(const ConnectionFront&) = delete;
 
+    // Reads what arrives on the connection within `wait` (without blocking past it) into its
+    // buffer; true when anything came.
+    static bool next_request_arrives(Connection& c, std::chrono::milliseconds wait);
     // A socket just accepted (on httplib's accept thread).
     void admit(int fd);
     // After a response, the connection waits for its next request here.

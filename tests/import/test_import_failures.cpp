@@ -239,3 +239,26 @@ TEST_CASE("a symlink loop, an empty file, a folder and a NUL byte each get their
     CHECK_THAT(rejects, Catch::Contains("nul,2,标准地址,a NUL byte"));
     CHECK(count(db, "SELECT count(*) FROM source_addresses") == 2);
 }
+
+TEST_CASE("the first and the last row of a file are read like every other: imported, or rejected under their own numbers") {
+    TempDir dir;
+    const auto db = new_registry(dir);
+    // Good at both ends.
+    const auto good = run_diming(police_import(db, police_csv(dir, 7, 0, "good.csv"), dir));
+    REQUIRE(good.exit_code == 0);
+    CHECK(count(db, "SELECT count(*) FROM source_addresses WHERE row_number IN (1, 7) AND source_id IN ('P1', 'P7')") == 2);
+    CHECK(count(db, "SELECT max(row_number) FROM source_addresses") == 7);
+    // Bad at both ends (and no newline after the last row).
+    std::string text = police_header + police_row(1, 2.35, 48.85);
+    for (int i = 2; i <= 6; ++i) text += police_row(i, 121.0153, 30.7002);
+    std::string last = police_row(7, 0, 0);
+    last.pop_back();
+    diming::testing::write_file(dir / "ends.csv", text + last);
+    const auto ends = run_diming(police_import(db, dir / "ends.csv", dir));
+    REQUIRE(ends.exit_code == 0);
+    const auto rejects = diming::testing::read_file(dir / "rejects.csv");
+    CHECK_THAT(rejects, Catch::Contains("\nends,1,coordinates,") && Catch::Contains("\nends,7,coordinates,\"coordinates are 0,0\""));
+    CHECK(count(db, "SELECT count(*) FROM source_addresses WHERE dataset_id = 2") == 5);
+    CHECK(count(db, "SELECT min(row_number) FROM source_addresses WHERE dataset_id = 2") == 2);
+    CHECK(count(db, "SELECT max(row_number) FROM source_addresses WHERE dataset_id = 2") == 6);
+}

@@ -12,6 +12,7 @@
 #include "tiles/tile_builder.hpp"
 
 #include <nlohmann/json.hpp>
+#include <zlib.h>
 
 #include <cmath>
 #include <map>
@@ -231,4 +232,89 @@ TEST_CASE("an exported pyramid opens in GDAL as a folder and as MBTiles") {
     CHECK(names.count("roads") == 1);
     CHECK(names.count("door_plates") == 1);
     CHECK(run_diming({"tiles", "export", "--db", db.string(), "--out", (dir / "r.mbtiles").string()}).exit_code == 3);
+}
+
+namespace {
+
+std::string gunzip(const std::string& data) {
+    z_stream z{};
+    REQUIRE(inflateInit2(&z, 16 + MAX_WBITS) == Z_OK);
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    z.avail_in = static_cast<uInt>(data.size());
+    std::string out;
+    char buf[65536];
+    int rc = Z_OK;
+    while (rc != Z_STREAM_END) {
+        z.next_out = reinterpret_cast<Bytef*>(buf);
+        z.avail_out = sizeof buf;
+        rc = inflate(&z, Z_NO_FLUSH);
+        REQUIRE((rc == Z_OK || rc == Z_STREAM_END));
+        out.append(buf, sizeof buf - z.avail_out);
+    }
+    inflateEnd(&z);
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("every exported tile, in the folder and in MBTiles (TMS rows), is the tile the server serves at that z/x/y") {
+    TempDir dir;
+    const auto db = dir / "r.sqlite";
+    build_registry(db);
+    REQUIRE(run_diming({"tiles", "export", "--db", db.string(), "--out", (dir / "pyramid").string(), "--minzoom", "12", "--maxzoom", "16"}).exit_code == 0);
+    REQUIRE(run_diming({"tiles", "export", "--db", db.string(), "--out", (dir / "r.mbtiles").string(), "--minzoom", "12", "--maxzoom", "16"}).exit_code == 0);
+    ServerProcess server{db, {"--access-log", ""}};
+    auto client = server.client();
+    auto mbtiles = store::Database::open(dir / "r.mbtiles", store::Access::read_only);
+    auto row = mbtiles.prepare("SELECT tile_data FROM tiles WHERE zoom_level = ?1 AND tile_column = ?2 AND tile_row = ?3");
+    int compared = 0;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator{dir / "pyramid"}) {
+        if (entry.path().extension() != ".mvt") continue;
+        const auto rel = std::filesystem::relative(entry.path(), dir / "pyramid");
+        auto part = rel.begin();
+        const int z = std::stoi(part->string());
+        const std::uint32_t x = static_cast<std::uint32_t>(std::stoul((++part)->string()));
+        const std::uint32_t y = static_cast<std::uint32_t>(std::stoul((++part)->stem().string()));
+        INFO("tile " << z << "/" << x << "/" << y);
+        auto served = client.Get(("/tiles/" + std::to_string(z) + "/" + std::to_string(x) + "/" + std::to_string(y) + ".mvt").c_str());
+        REQUIRE(served);
+        REQUIRE(served->status == 200);
+        CHECK(read_file(entry.path()) == served->body);
+        // MBTiles numbers rows from the south (TMS): row = 2^z - 1 - y.
+        row.bind(1, static_cast<std::int64_t>(z)).bind(2, static_cast<std::int64_t>(x)).bind(3, static_cast<std::int64_t>((1u << z) - 1 - y));
+        REQUIRE(row.step());
+        const auto blob = row.column_text(0);
+        row.reset();
+        CHECK(gunzip(blob) == served->body);
+        ++compared;
+    }
+    CHECK(compared > 20);
+    // The MBTiles has no more tiles than the folder.
+    auto all = mbtiles.prepare("SELECT count(*) FROM tiles");
+    REQUIRE(all.step());
+    CHECK(all.column_int(0) == compared);
+}
+
+TEST_CASE("tile addresses at the edges of the grid: the corners are served, one past them is not") {
+    TempDir dir;
+    const auto db = dir / "r.sqlite";
+    build_registry(db);
+    ServerProcess server{db, {"--access-log", ""}};
+    auto client = server.client();
+    auto status = [&](const std::string& path) {
+        auto r = client.Get(path.c_str());
+        REQUIRE(r);
+        return r->status;
+    };
+    CHECK(status("/tiles/0/0/0.mvt") == 200);
+    for (int z : {1, 14, 20}) {
+        const auto last = std::to_string((1u << z) - 1), past = std::to_string(1u << z), zs = std::to_string(z);
+        INFO("z" << z);
+        CHECK(status("/tiles/" + zs + "/" + last + "/" + last + ".mvt") == 200);
+        CHECK(status("/tiles/" + zs + "/0/" + last + ".mvt") == 200);
+        CHECK(status("/tiles/" + zs + "/" + past + "/0.mvt") == 404);
+        CHECK(status("/tiles/" + zs + "/0/" + past + ".mvt") == 404);
+    }
+    CHECK(status("/tiles/21/0/0.mvt") == 404);
+    CHECK(status("/tiles/-1/0/0.mvt") == 404);
 }
