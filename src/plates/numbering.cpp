@@ -201,35 +201,31 @@ NumberProposal propose_number(store::Database& db, std::int64_t place_name_id, c
         out.reason = std::string{side_word} + (below ? ", after " + out.before : ", from the road's start") + (above ? ", before " + out.after : "");
         return out;
     }
+    // No whole number fits: the next 附号 of a neighbour's number.
+    auto next_suffix_of = [&live](int number) {
+        int next = 1;
+        for (const auto& l : live) {
+            if (l.number != number || l.suffix.empty()) continue;
+            try {
+                next = std::max(next, std::stoi(l.suffix) + 1);
+            } catch (const std::exception&) {
+            }
+        }
+        return std::to_string(next);
+    };
     if (!below) {
         // Before the first plate of a side, whose number is already that side's first: a 附号
         // of the first plate (2-1), the one place where a 附号 stands before its main number,
         // so that no plate on the road has to be renumbered (README: door numbers).
-        int next_suffix = 1;
-        for (const auto& l : live) {
-            if (l.number != above->number || l.suffix.empty()) continue;
-            try {
-                next_suffix = std::max(next_suffix, std::stoi(l.suffix) + 1);
-            } catch (const std::exception&) {
-            }
-        }
         out.number = above->number;
-        out.suffix = std::to_string(next_suffix);
+        out.suffix = next_suffix_of(above->number);
         out.reason = std::string{side_word} + ": before " + out.after + " at the road's start no whole number is free, so a 附号 of " +
                      std::to_string(above->number);
         return out;
     }
-    // No whole number between the neighbours: the next 附号 of the lower one.
-    int next_suffix = 1;
-    for (const auto& l : live) {
-        if (l.number != below->number || l.suffix.empty()) continue;
-        try {
-            next_suffix = std::max(next_suffix, std::stoi(l.suffix) + 1);
-        } catch (const std::exception&) {
-        }
-    }
+    // Between the neighbours: a 附号 of the lower one.
     out.number = below->number;
-    out.suffix = std::to_string(next_suffix);
+    out.suffix = next_suffix_of(below->number);
     out.reason = std::string{side_word} + ": no whole number is free between " + out.before + " and " + out.after + ", so a 附号 of " +
                  std::to_string(below->number);
     return out;
