@@ -8,6 +8,9 @@
 #include "store/migrations.hpp"
 #include "support/temp_dir.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 using namespace diming;
 using diming::testing::TempDir;
 
@@ -121,4 +124,49 @@ TEST_CASE("CSV and JSON reports hold the same rates") {
     const auto j = nlohmann::json::parse(diming::testing::read_file(f.dir / "r.json"));
     CHECK(j["towns"].size() == a.towns.size());
     CHECK(j["definitions"]["spatial_match_rate"].get<std::string>().find("within") != std::string::npos);
+}
+
+TEST_CASE("the CSV and GeoPackage reports read back, field by field, as the registry's results") {
+    Fixture f;
+    const auto a = audit::compute_audit(f.db, f.run);
+    audit::write_csv(a, f.dir / "r.csv");
+    audit::write_gpkg(f.db, a, f.dir / "r.gpkg");
+    // The CSV as a client reads it (GDAL's CSV driver): one row per town, community and road.
+    const auto csv = gdal::read_csv_table(f.dir / "r.csv", {"group", "code", "name", "police_records", "textual", "spatial", "textual_rate", "spatial_rate"});
+    std::size_t towns = 0;
+    for (const auto& row : csv.rows) {
+        if (row[csv.column("group")] != "town") continue;
+        const auto it = std::find_if(a.towns.begin(), a.towns.end(), [&](const audit::RateRow& r) { return r.code == row[csv.column("code")]; });
+        REQUIRE(it != a.towns.end());
+        INFO("town " << it->code);
+        CHECK(row[csv.column("name")] == it->name);
+        CHECK(std::stoll(row[csv.column("police_records")]) == it->police);
+        CHECK(std::stoll(row[csv.column("textual")]) == it->textual);
+        CHECK(std::stoll(row[csv.column("spatial")]) == it->spatial);
+        CHECK(std::abs(std::stod(row[csv.column("textual_rate")]) - it->textual_rate()) < 1e-4);
+        CHECK(std::abs(std::stod(row[csv.column("spatial_rate")]) - it->spatial_rate()) < 1e-4);
+        ++towns;
+    }
+    CHECK(towns == a.towns.size());
+    // The GeoPackage's results: each police record's level, score and distance as stored.
+    auto ds = gdal::open_vector(f.dir / "r.gpkg");
+    OGRLayerH results = GDALDatasetGetLayerByName(ds.get(), "results");
+    REQUIRE(results);
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(results);
+    auto stored = f.db.prepare("SELECT r.level, r.score, r.distance_m FROM match_results r JOIN source_addresses a ON a.id = r.police_address_id "
+                               "WHERE r.run_id = ?1 AND a.source_id = ?2");
+    int read = 0;
+    OGR_L_ResetReading(results);
+    while (gdal::Feature feat{OGR_L_GetNextFeature(results)}) {
+        const std::string police = OGR_F_GetFieldAsString(feat.get(), OGR_FD_GetFieldIndex(defn, "police_id"));
+        INFO("police record " << police);
+        stored.bind(1, f.run).bind(2, police);
+        REQUIRE(stored.step());
+        CHECK(OGR_F_GetFieldAsString(feat.get(), OGR_FD_GetFieldIndex(defn, "level")) == stored.column_text(0));
+        CHECK(std::abs(OGR_F_GetFieldAsDouble(feat.get(), OGR_FD_GetFieldIndex(defn, "score")) - stored.column_double(1)) < 1e-9);
+        if (!stored.is_null(2)) CHECK(std::abs(OGR_F_GetFieldAsDouble(feat.get(), OGR_FD_GetFieldIndex(defn, "distance_m")) - stored.column_double(2)) < 1e-6);
+        stored.reset();
+        ++read;
+    }
+    CHECK(read == 5);
 }
