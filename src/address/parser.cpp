@@ -271,11 +271,14 @@ private:
         }
         // Chains: 12-1号, 3-2-301, 2-301
         if (!unit && j + 1 < n_ && s_[j] == U'-' && (is_digit(s_[j + 1]) || is_letter(s_[j + 1]))) {
+            // Each element keeps its own place, so that every component's span is its own text.
             std::vector<std::string> chain{tok->value};
+            std::vector<std::pair<std::size_t, std::size_t>> at{{b, j}};
             while (j + 1 < n_ && s_[j] == U'-') {
                 auto next = read_number(j + 1);
                 if (!next || next->chinese || next->value.size() > max_number_digits) break;
                 chain.push_back(next->value);
+                at.emplace_back(j + 1, next->end);
                 j = next->end;
             }
             const auto trailing = unit_at(j);
@@ -290,15 +293,15 @@ private:
                 (has(Level::road) || has(Level::hamlet) || (trailing && trailing->unit == Unit::door))) {
                 door(b, e, chain[0], chain[1]);
             } else if (has(Level::building) && !has(Level::unit) && chain.size() == 2) {
-                add(Level::unit, b, b + 1, strip_zeros(chain[0]), "number");
-                add(Level::room, b, e, strip_zeros(chain[1]), "number");
+                add(Level::unit, at[0].first, at[0].second, strip_zeros(chain[0]), "number");
+                add(Level::room, at[1].first, e, strip_zeros(chain[1]), "number");
             } else if (!has(Level::building) && chain.size() == 3) {
-                add(Level::building, b, b + 1, strip_zeros(chain[0]), "number");
-                add(Level::unit, b, b + 1, strip_zeros(chain[1]), "number");
-                add(Level::room, b, e, strip_zeros(chain[2]), "number");
+                add(Level::building, at[0].first, at[0].second, strip_zeros(chain[0]), "number");
+                add(Level::unit, at[1].first, at[1].second, strip_zeros(chain[1]), "number");
+                add(Level::room, at[2].first, e, strip_zeros(chain[2]), "number");
             } else if (!has(Level::building) && chain.size() == 2) {
-                add(Level::building, b, b + 1, strip_zeros(chain[0]), "number");
-                add(Level::room, b, e, strip_zeros(chain[1]), "number");
+                add(Level::building, at[0].first, at[0].second, strip_zeros(chain[0]), "number");
+                add(Level::room, at[1].first, e, strip_zeros(chain[1]), "number");
             } else {
                 leftover(b, e);
             }
@@ -306,8 +309,13 @@ private:
             return true;
         }
         if (!unit) {
-            // A bare number: a Chinese numeral or letter needs a unit word to be one.
-            if (tok->chinese || is_letter(s_[b])) return false;
+            // A bare number: a letter needs a unit word to be one; so does a Chinese numeral,
+            // unless it ends the address right after a road or village (新华路三十七, 某浜十二),
+            // where nothing else than the door number can stand. Elsewhere it may be a name's
+            // character (五一路, 三里桥).
+            const bool door_at_end = tok->chinese && j == n_ && !has(Level::number) && !has(Level::building) &&
+                                     (has(Level::road) || has(Level::hamlet) || has(Level::community));
+            if ((tok->chinese && !door_at_end) || is_letter(s_[b])) return false;
             Level level;
             if (!has(Level::number) && !has(Level::building) && (has(Level::road) || has(Level::hamlet) || has(Level::community))) level = Level::number;
             else if ((has(Level::unit) || has(Level::building) || has(Level::floor)) && !has(Level::room)) level = Level::room;

@@ -229,3 +229,28 @@ TEST_CASE("the normaliser's and parser's character classes, code point by code p
     }
     CHECK(rows > 150);
 }
+
+TEST_CASE("each component's span is its own text: no two components share a character") {
+    for (const auto& c : load_cases()) {
+        const auto a = parse(c.input, registry_gazetteer());
+        std::vector<std::pair<int, int>> spans;
+        for (const auto& comp : a.components) {
+            if (comp.span.end > comp.span.begin) spans.emplace_back(comp.span.begin, comp.span.end);
+        }
+        std::sort(spans.begin(), spans.end());
+        for (std::size_t i = 1; i < spans.size(); ++i) {
+            INFO("cases.tsv:" << c.line << "  " << c.input);
+            CHECK(spans[i].first >= spans[i - 1].second);
+        }
+    }
+    // A compact chain: each number's source is itself.
+    const auto a = parse("当湖街道人民路12号7-6-1046", registry_gazetteer());
+    REQUIRE(a.get(Level::building));
+    CHECK(a.get(Level::building)->source == "7");
+    CHECK(a.get(Level::unit)->source == "6");
+    CHECK(a.get(Level::room)->source == "1046");
+    const auto b = parse("当湖街道人民路12号3幢2-301室", registry_gazetteer());
+    REQUIRE(b.get(Level::unit));
+    CHECK(b.get(Level::unit)->source == "2");
+    CHECK(b.get(Level::room)->source == "301室");
+}
