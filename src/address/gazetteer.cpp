@@ -97,6 +97,7 @@ void Gazetteer::add_division(const std::string& code_text, const std::string& of
     if (code.level() == division::Level::community) e.town_code = parent->str();
     division_parent_[e.code] = e.parent_code;
     division_level_[e.code] = static_cast<int>(code.level());
+    division_name_[e.code] = address_form;
     add(to_u32(address_form), e);
     if (official != address_form) add(to_u32(official), e);
     for (const auto& s : short_forms(to_u32(address_form), code.level())) {
@@ -114,6 +115,11 @@ void Gazetteer::add_national_divisions(const std::filesystem::path& csv) {
         if (division_level_.contains(row[code_col])) continue; // the registry's own rows win
         add_division(row[code_col], row[name_col], false);
     }
+}
+
+std::string Gazetteer::division_name(const std::string& code) const {
+    auto it = division_name_.find(code);
+    return it == division_name_.end() ? std::string{} : it->second;
 }
 
 std::string Gazetteer::town_of(const std::string& code) const {

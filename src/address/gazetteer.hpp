@@ -80,6 +80,8 @@ public:
 
     // The town a division code lies in ("" if above town level or unknown).
     std::string town_of(const std::string& division_code) const;
+    // A division's name as addresses write it (星光村), "" if unknown.
+    std::string division_name(const std::string& division_code) const;
     std::size_t size() const noexcept { return entries_.size(); }
 
 private:
@@ -95,6 +97,7 @@ private:
     std::unordered_map<std::string, GazetteerEntry> place_entry_; // place_names.id -> its standard entry
     std::unordered_map<std::string, std::string> division_parent_;
     std::unordered_map<std::string, int> division_level_;
+    std::unordered_map<std::string, std::string> division_name_;
     std::unordered_map<std::string, std::vector<std::size_t>> roads_by_pinyin_;
     std::unordered_map<std::u32string, std::vector<std::size_t>> roads_by_deletion_;
 };

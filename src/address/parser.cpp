@@ -189,6 +189,7 @@ private:
     int admin_level_ = -1;   // deepest admin Level recognised so far
     std::string road_town_code_;
     bool road_known_ = false;
+    std::string inferred_village_;
 
     bool has(Level l) const { return out_.get(l) != nullptr; }
 
@@ -410,6 +411,39 @@ private:
         return std::nullopt;
     }
 
+    // A natural village written without its administrative village (某镇张家浜23号): when only
+    // one village of the town (or, without a town, of the registry) has a hamlet of that name,
+    // that village is the one, as a road determines its town; otherwise the address says so.
+    void infer_village() {
+        if (!has(Level::hamlet) || has(Level::community)) return;
+        const std::string hamlet = out_.value(Level::hamlet);
+        const std::u32string name = to_u32(hamlet);
+        const std::vector<GazetteerEntry>* namesakes = nullptr;
+        for (const auto& m : g_.matches_at(name, 0)) {
+            if (static_cast<std::size_t>(m.length) == name.size()) namesakes = m.entries;
+        }
+        if (!namesakes) return;
+        std::string village;
+        int villages = 0;
+        for (const auto& e : *namesakes) {
+            if (e.level != Level::hamlet) continue;
+            if (!out_.town_code.empty() && e.town_code != out_.town_code) continue;
+            if (e.parent_code != village) {
+                village = e.parent_code;
+                ++villages;
+            }
+        }
+        if (villages == 1 && !g_.division_name(village).empty()) {
+            inferred_village_ = g_.division_name(village);
+            out_.community_code = village;
+            if (out_.town_code.empty()) out_.town_code = g_.town_of(village);
+            out_.notes.push_back("natural village " + hamlet + " is in " + inferred_village_ + " (the only one of that name in its town)");
+        } else if (villages > 1) {
+            out_.notes.push_back("natural village " + hamlet + " is in " + std::to_string(villages) +
+                                 " villages of its town; the address needs its village to be placed");
+        }
+    }
+
     void take_known(std::size_t b, std::size_t e, const GazetteerEntry& entry) {
         const char* how = entry.via == Via::standard ? "gazetteer" : entry.via == Via::short_form ? "short-form"
                         : entry.via == Via::former_name ? "former-name" : "alias";
@@ -602,10 +636,11 @@ private:
         if (road && !road_known_ && options_.road_candidates && g_.size() > 0) {
             out_.road_candidates = g_.road_candidates(road->text, pinyin::Romanizer::shared());
         }
+        infer_village();
         const std::string town = !out_.town_code.empty() ? out_.town_code : out_.value(Level::town);
         std::string place;
         if (road) place = road->text;
-        else if (has(Level::hamlet)) place = out_.value(Level::community) + "/" + out_.value(Level::hamlet);
+        else if (has(Level::hamlet)) place = (has(Level::community) ? out_.value(Level::community) : inferred_village_) + "/" + out_.value(Level::hamlet);
         else if (has(Level::compound)) place = "@" + out_.value(Level::compound);
         else if (has(Level::community) && has(Level::number)) place = out_.value(Level::community);
         if (place.empty()) return;

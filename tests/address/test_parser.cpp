@@ -254,3 +254,24 @@ TEST_CASE("each component's span is its own text: no two components share a char
     CHECK(b.get(Level::unit)->source == "2");
     CHECK(b.get(Level::room)->source == "301室");
 }
+
+TEST_CASE("a natural village found in two villages of its town is not placed in either, and the address says so") {
+    Gazetteer g;
+    for (const auto& [code, name] : std::vector<std::pair<std::string, std::string>>{
+             {"330000000000", "浙江省"}, {"330400000000", "嘉兴市"}, {"330482000000", "平湖市"}, {"330482102000", "新埭镇"},
+             {"330482102201", "甲村村民委员会"}, {"330482102202", "乙村村民委员会"}, {"330482101000", "乍浦镇"}, {"330482101201", "丙村村民委员会"}}) {
+        g.add_division(code, name, true);
+    }
+    g.add_road("1", "张家浜", "330482102201", Level::hamlet);
+    g.add_road("2", "张家浜", "330482102202", Level::hamlet);
+    g.add_road("3", "李家埭", "330482102201", Level::hamlet);
+    g.add_road("4", "李家埭", "330482101201", Level::hamlet); // the same name, another town
+    const auto two = parse("新埭镇张家浜5号", g);
+    CHECK(two.community_code.empty());
+    CHECK_THAT(joined(two.notes), Catch::Contains("in 2 villages of its town"));
+    const auto one = parse("新埭镇李家埭5号", g);
+    CHECK(one.community_code == "330482102201");
+    CHECK(one.key_plate == "330482102000|甲村/李家埭|5");
+    const auto written = parse("新埭镇乙村张家浜5号", g);
+    CHECK(written.key_plate == "330482102000|乙村/张家浜|5");
+}
