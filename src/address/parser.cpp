@@ -30,7 +30,7 @@ std::string AddressComponents::value(Level level) const {
 
 namespace {
 
-enum class Unit { door, building, unit, floor, room, group };
+enum class Unit { door, lane, building, unit, floor, room, group };
 
 struct UnitWord {
     std::u32string_view word;
@@ -42,7 +42,7 @@ constexpr std::array unit_words{
     UnitWord{U"幢", Unit::building},   UnitWord{U"栋", Unit::building},   UnitWord{U"座", Unit::building},
     UnitWord{U"单元", Unit::unit},     UnitWord{U"层", Unit::floor},      UnitWord{U"楼", Unit::floor},
     UnitWord{U"室", Unit::room},       UnitWord{U"户", Unit::room},       UnitWord{U"房", Unit::room},
-    UnitWord{U"组", Unit::group},      UnitWord{U"队", Unit::group},
+    UnitWord{U"组", Unit::group},      UnitWord{U"队", Unit::group},      UnitWord{U"弄", Unit::lane},
 };
 
 enum class Kind { province, city_or_county, county, town, community, village, road, compound, devzone, hamlet };
@@ -205,6 +205,17 @@ private:
         if (level <= Level::community) admin_level_ = std::max(admin_level_, admin_rank(level));
     }
 
+    // The road component grows to end at e, its text followed by `more` (a lane: 169弄).
+    void extend_road(std::size_t e, const std::string& more) {
+        for (auto& c : out_.components) {
+            if (c.level != Level::road) continue;
+            c.text += more;
+            c.span.end = nt_.origin[e - 1] + 1;
+            c.source = to_utf8(std::u32string_view{nt_.input}.substr(static_cast<std::size_t>(c.span.begin),
+                                                                     static_cast<std::size_t>(c.span.end - c.span.begin)));
+        }
+    }
+
     void leftover(std::size_t b, std::size_t e) { out_.leftover += to_utf8(std::u32string_view{s_}.substr(b, e - b)); }
 
     // ---- numbers --------------------------------------------------------------------
@@ -342,6 +353,15 @@ private:
             else leftover(b, e);
             break;
         }
+        case Unit::lane:
+            // 某路169弄3号: a lane numbered off its road is a street of its own (街路巷), written
+            // as the road and the lane's number together; its doors are numbered in it.
+            if (has(Level::road) && !has(Level::number) && !has(Level::building) && !has(Level::compound)) {
+                extend_road(e, strip_zeros(tok->value) + "弄");
+            } else {
+                leftover(b, e);
+            }
+            break;
         case Unit::building:
             if (!has(Level::building)) add(Level::building, b, e, strip_zeros(tok->value), "number");
             else leftover(b, e);
