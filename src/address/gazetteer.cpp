@@ -86,6 +86,16 @@ void Gazetteer::add(std::u32string_view name, GazetteerEntry entry) {
 void Gazetteer::add_division(const std::string& code_text, const std::string& official, bool local) {
     const auto code = division::DivisionCode::parse(code_text);
     const std::string address_form = division::short_name(official);
+    // A name that is only a generic word (a national list's 街道) names nothing: it would match
+    // the end of every 某某街道.
+    for (const char* generic : {"街道", "镇", "乡", "区", "县", "市", "村", "社区", "居委会", "村委会", "办事处", "街道办事处"}) {
+        if (address_form == generic || official == generic) return;
+    }
+    // A name that is only a generic word (a national list's 街道) names nothing: it would match
+    // the end of every 某某街道.
+    for (const char* generic : {"街道", "镇", "乡", "区", "县", "市", "村", "社区", "居委会", "村委会", "办事处", "街道办事处"}) {
+        if (address_form == generic || official == generic) return;
+    }
     const auto parent = code.parent();
     GazetteerEntry e;
     e.level = division_level(code.level());

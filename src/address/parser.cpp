@@ -548,6 +548,23 @@ private:
         return false;
     }
 
+    // Whether b..e, ending where the known division `entry` ends, is one unknown division name
+    // of the same rank that ends with a division generic: its level and end.
+    std::optional<std::pair<Level, std::size_t>> division_ending_at(std::size_t b, std::size_t e, const GazetteerEntry& entry) const {
+        // Only short names from the national supplement (城区, 东区): a registry's own name, or
+        // a longer one, is far likelier to be what is written than the tail of an unknown word.
+        if (entry.level > Level::community || entry.local || e - b > 5 || text::code_points(entry.canonical) > 2) return std::nullopt;
+        for (const Suffix& sfx : suffixes) {
+            if (sfx.kind == Kind::road || sfx.kind == Kind::compound || sfx.kind == Kind::devzone || sfx.kind == Kind::hamlet) continue;
+            if (e < b + sfx.text.size() || !std::u32string_view{s_}.substr(b, e - b).ends_with(sfx.text)) continue;
+            if (static_cast<int>(e - b - sfx.text.size()) < sfx.min_proper) continue;
+            Level level;
+            if (!grammar_accepts(sfx.kind, b, e, level) || level != entry.level) continue;
+            return std::make_pair(level, e);
+        }
+        return std::nullopt;
+    }
+
     // A division written again (浙江省杭州市…浙江省杭州市余杭区): the same one, or one above
     // the deepest recognised so far.
     std::optional<int> repeated_division_at(std::size_t pos) const {
@@ -577,6 +594,14 @@ private:
             if (k > b && starts_number(k)) break;
             if (k > b) {
                 if (auto known = known_at(k, true)) {
+                    // A known division that starts inside an unknown word is that word's tail
+                    // (X城区 is not 城区): when the whole run ends with the same generic, the
+                    // grammar reads it as one name.
+                    if (auto longer = division_ending_at(b, k + static_cast<std::size_t>(known->first), *known->second)) {
+                        add(longer->first, b, longer->second, to_utf8(std::u32string_view{s_}.substr(b, longer->second - b)), "grammar");
+                        i_ = longer->second;
+                        return;
+                    }
                     unknown(b, k);
                     i_ = k;
                     return;
