@@ -25,8 +25,14 @@ enum class Level : std::uint8_t {
     unit,      // 单元
     floor,     // 层
     room,      // 室
+    // What locates or annotates rather than names the address; the geocoder may use them.
+    devzone,      // 开发区, 工业园区
+    subpoi,       // a place inside the compound or POI (its gate, a shop in a mall)
+    assist,       // 附近, 对面, 旁边, a direction
+    intersection, // 交叉口 after two roads (the second road is a second road component)
+    distance,     // 50米
 };
-constexpr int level_count = 13;
+constexpr int level_count = 18;
 const char* to_string(Level level) noexcept;
 
 // Half-open range of code points in the input text.

@@ -52,6 +52,11 @@ std::string ccks_label(Level level, const std::string& text, bool has_road) {
     case Level::unit: return "cellno";
     case Level::floor: return "floorno";
     case Level::room: return ""; // the file tags room numbers O
+    case Level::devzone: return "devzone";
+    case Level::subpoi: return "subpoi";
+    case Level::assist: return "assist";
+    case Level::intersection: return "intersection";
+    case Level::distance: return "distance";
     }
     return "";
 }
@@ -61,7 +66,7 @@ Evaluation evaluate_conll(const std::filesystem::path& path, const Gazetteer& ga
     if (!in) throw input_error{path.string() + ": cannot read"};
     Evaluation ev;
     std::set<std::string> mapped{"prov", "city", "district", "town", "community", "village_group", "road", "roadno", "poi",
-                                 "houseno", "cellno", "floorno"};
+                                 "houseno", "cellno", "floorno", "devzone", "subpoi", "assist", "intersection", "distance"};
     std::string text;
     std::vector<std::string> tags;
     auto score = [&] {

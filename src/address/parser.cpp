@@ -12,7 +12,8 @@ namespace diming::address {
 
 const char* to_string(Level level) noexcept {
     static constexpr const char* names[] = {"province", "city", "county", "town", "community", "hamlet", "road",
-                                            "number", "compound", "building", "unit", "floor", "room"};
+                                            "number", "compound", "building", "unit", "floor", "room",
+                                            "devzone", "subpoi", "assist", "intersection", "distance"};
     return names[static_cast<int>(level)];
 }
 
@@ -30,7 +31,7 @@ std::string AddressComponents::value(Level level) const {
 
 namespace {
 
-enum class Unit { door, lane, building, unit, floor, room, group };
+enum class Unit { door, lane, building, unit, floor, room, group, distance };
 
 struct UnitWord {
     std::u32string_view word;
@@ -43,6 +44,7 @@ constexpr std::array unit_words{
     UnitWord{U"单元", Unit::unit},     UnitWord{U"层", Unit::floor},      UnitWord{U"楼", Unit::floor},
     UnitWord{U"室", Unit::room},       UnitWord{U"户", Unit::room},       UnitWord{U"房", Unit::room},
     UnitWord{U"组", Unit::group},      UnitWord{U"队", Unit::group},      UnitWord{U"弄", Unit::lane},
+    UnitWord{U"公里", Unit::distance}, UnitWord{U"米", Unit::distance},
 };
 
 enum class Kind { province, city_or_county, county, town, community, village, road, compound, devzone, hamlet };
@@ -64,6 +66,7 @@ constexpr std::array suffixes{
     Suffix{U"工业区", Kind::devzone, 1},       Suffix{U"工业园", Kind::devzone, 1},
     Suffix{U"高新区", Kind::devzone, 1},       Suffix{U"居委会", Kind::community, 1},
     Suffix{U"村委会", Kind::community, 1},     Suffix{U"园区", Kind::devzone, 1},
+    Suffix{U"产业园", Kind::devzone, 1},       Suffix{U"经济技术开发区", Kind::devzone, 1},
     Suffix{U"街道", Kind::town, 2},            Suffix{U"社区", Kind::community, 1},
     Suffix{U"小区", Kind::compound, 1},        Suffix{U"花园", Kind::compound, 1},
     Suffix{U"公寓", Kind::compound, 1},        Suffix{U"新村", Kind::compound, 1},
@@ -122,6 +125,30 @@ bool is_noise(std::u32string_view text) {
         if (text.starts_with(w)) return true;
     }
     return false;
+}
+
+// Words that place the address relative to something (附近, 斜对面, 往东): the assist level.
+// Longest first where one is a prefix of another.
+std::size_t assist_word_at(std::u32string_view text) {
+    static constexpr std::array<std::u32string_view, 28> words{
+        U"斜对面", U"正对面", U"对面", U"附近", U"旁边", U"隔壁", U"边上", U"周边", U"门口", U"楼下", U"后面", U"前面",
+        U"东侧", U"西侧", U"南侧", U"北侧", U"东面", U"西面", U"南面", U"北面", U"往东", U"往西", U"往南", U"往北",
+        U"以东", U"以西", U"以南", U"以北"};
+    for (auto w : words) {
+        if (text.starts_with(w)) return w.size();
+    }
+    return 0;
+}
+
+bool joins_roads(char32_t c) { return c == U'与' || c == U'和' || c == U'跟' || c == U'及' || c == U'同'; }
+
+// Where two roads meet (中山路与解放路交叉口): the word after the second road.
+std::size_t intersection_word_at(std::u32string_view text) {
+    static constexpr std::array<std::u32string_view, 5> words{U"交叉口", U"交汇处", U"交界处", U"路口", U"交口"};
+    for (auto w : words) {
+        if (text.starts_with(w)) return w.size();
+    }
+    return 0;
 }
 
 bool is_digit(char32_t c) { return c >= U'0' && c <= U'9'; }
@@ -378,6 +405,11 @@ private:
             if (!has(Level::room)) add(Level::room, b, e, tok->value, "number");
             else leftover(b, e);
             break;
+        case Unit::distance:
+            // 往东50米: how far from what the address names.
+            if (!has(Level::distance)) add(Level::distance, b, e, strip_zeros(tok->value) + to_utf8(unit->word), "number");
+            else leftover(b, e);
+            break;
         case Unit::group:
             if (!has(Level::hamlet) && !has(Level::road)) {
                 add(Level::hamlet, b, e, strip_zeros(tok->value) + "组", "number");
@@ -513,8 +545,11 @@ private:
         const bool after_road = has(Level::road) || has(Level::number) || (e == n_ && admin_level_ >= 0);
         const auto u = e < n_ ? (starts_number(e) ? unit_at(read_number(e) ? read_number(e)->end : e) : std::nullopt) : std::nullopt;
         const bool before_building = u && (u->unit == Unit::building || u->unit == Unit::unit);
-        if (!has(Level::compound) && (after_road || before_building) && e - b >= 2 && !is_noise(std::u32string_view{s_}.substr(b, e - b))) {
+        const bool names_a_place = (after_road || before_building) && e - b >= 2 && !is_noise(std::u32string_view{s_}.substr(b, e - b));
+        if (!has(Level::compound) && names_a_place) {
             add(Level::compound, b, e, to_utf8(std::u32string_view{s_}.substr(b, e - b)), "grammar");
+        } else if (has(Level::compound) && !has(Level::subpoi) && !has(Level::room) && names_a_place) {
+            add(Level::subpoi, b, e, to_utf8(std::u32string_view{s_}.substr(b, e - b)), "grammar");
         } else {
             leftover(b, e);
         }
@@ -537,7 +572,10 @@ private:
             level = Level::hamlet;
             return !has(Level::hamlet) && !has(Level::road) && !has(Level::number);
         case Kind::road: level = Level::road; return !has(Level::road) && !has(Level::number) && !has(Level::hamlet);
-        case Kind::compound: level = Level::compound; return !has(Level::compound) && !has(Level::building);
+        case Kind::compound:
+            if (!has(Level::compound)) { level = Level::compound; return !has(Level::building); }
+            level = Level::subpoi; // a second named place: inside the first
+            return !has(Level::subpoi) && !has(Level::room);
         case Kind::devzone: level = Level::compound; return false;
         case Kind::hamlet:
             // A natural village stands between a village and a door number (杨家浜12号).
@@ -546,6 +584,42 @@ private:
         }
         (void)b;
         return false;
+    }
+
+    // After a road, 与/和/跟/及 a second road and a word for where they meet: the second road
+    // is a road component of its own, the word the intersection.
+    bool intersection() {
+        const std::size_t b = i_;
+        if (!has(Level::road) || has(Level::number) || has(Level::intersection) || b + 3 >= n_) return false;
+        if (!joins_roads(s_[b])) return false;
+        std::size_t end = 0;
+        if (auto k = g_.matches_at(s_, b + 1); !k.empty()) {
+            for (const auto& m : k) {
+                for (const auto& e : *m.entries) {
+                    if (e.level == Level::road && !end) end = b + 1 + static_cast<std::size_t>(m.length);
+                }
+            }
+        }
+        if (!end) {
+            for (std::size_t k = b + 2; k < n_ && k < b + 12; ++k) {
+                if (starts_number(k)) break;
+                const auto tail = std::u32string_view{s_}.substr(b + 1, k + 1 - (b + 1));
+                if (tail.ends_with(U"路") || tail.ends_with(U"街") || tail.ends_with(U"大道") || tail.ends_with(U"巷")) {
+                    if (intersection_word_at(std::u32string_view{s_}.substr(k + 1))) {
+                        end = k + 1;
+                        break;
+                    }
+                }
+            }
+        }
+        if (!end) return false;
+        const std::size_t w = intersection_word_at(std::u32string_view{s_}.substr(end));
+        if (!w) return false;
+        leftover(b, b + 1);
+        add(Level::road, b + 1, end, to_utf8(std::u32string_view{s_}.substr(b + 1, end - b - 1)), "grammar");
+        add(Level::intersection, end, end + w, to_utf8(std::u32string_view{s_}.substr(end, w)), "grammar");
+        i_ = end + w;
+        return true;
     }
 
     // Whether b..e, ending where the known division `entry` ends, is one unknown division name
@@ -580,6 +654,18 @@ private:
 
     void cjk_run() {
         const std::size_t b = i_;
+        if (intersection()) return;
+        if (const auto w = assist_word_at(std::u32string_view{s_}.substr(b)); w && b > 0) {
+            const std::size_t e = b + w;
+            // Not the start of a name (东面村, 对面街).
+            const bool name_follows = e < n_ && (s_[e] == U'路' || s_[e] == U'街' || s_[e] == U'村' || s_[e] == U'镇' || s_[e] == U'巷');
+            if (!name_follows) {
+                if (!has(Level::assist)) add(Level::assist, b, e, to_utf8(std::u32string_view{s_}.substr(b, w)), "grammar");
+                else leftover(b, e);
+                i_ = e;
+                return;
+            }
+        }
         if (auto rep = repeated_division_at(b); rep && !has(Level::road)) {
             leftover(b, b + static_cast<std::size_t>(*rep));
             i_ = b + static_cast<std::size_t>(*rep);
@@ -618,7 +704,11 @@ private:
                 if (std::u32string_view{s_}.substr(e).starts_with(sfx.text) && sfx.text.size() == 1) e += 1;
                 Level level;
                 if (sfx.kind == Kind::devzone) {
-                    leftover(b, e);
+                    if (!has(Level::devzone) && !has(Level::road) && !has(Level::number)) {
+                        add(Level::devzone, b, e, to_utf8(std::u32string_view{s_}.substr(b, e - b)), "grammar");
+                    } else {
+                        leftover(b, e);
+                    }
                     i_ = e;
                     return;
                 }
@@ -627,7 +717,11 @@ private:
                     // A generic inside a road's name (三巷西路): the road runs to the last generic
                     // before the number.
                     std::size_t run_end = e;
-                    while (run_end < n_ && !starts_number(run_end) && !known_at(run_end, true)) ++run_end;
+                    // It stops where two roads are joined (与, 和) or a locating word starts.
+                    while (run_end < n_ && !starts_number(run_end) && !known_at(run_end, true) && !joins_roads(s_[run_end]) &&
+                           !assist_word_at(std::u32string_view{s_}.substr(run_end))) {
+                        ++run_end;
+                    }
                     for (std::size_t end = run_end; end > e; --end) {
                         const auto tail = std::u32string_view{s_}.substr(b, end - b);
                         if (tail.ends_with(U"路") || tail.ends_with(U"街") || tail.ends_with(U"巷") || tail.ends_with(U"弄") || tail.ends_with(U"道")) {
