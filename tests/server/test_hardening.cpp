@@ -288,6 +288,11 @@ TEST_CASE("numbers too large, radii out of range and control characters get a 40
     auto [named, named_body] = post("/api/v1/names", json{{"name", "新\u202E路"}, {"category_code", "D-ROAD"}, {"division_code", "330482001000"}}.dump(), committee);
     CHECK(named == 400);
     CHECK(named_body["field"] == "name");
+    // The command line refuses them too (the same library call).
+    const auto cli = run_diming({"plates", "issue", "--db", r.db.string(), "--parent", "4", "--type", "building", "--building", "7\x1b[2J"});
+    CHECK(cli.exit_code == 3);
+    CHECK_THAT(cli.err, Catch::Contains("building") && Catch::Contains("U+001B"));
+    CHECK(r.count("SELECT count(*) FROM door_plates") == plates_before);
     // Free text keeps its line breaks.
     auto [reasoned, reasoned_body] = post("/api/v1/names/check", json{{"name", "和平路"}}.dump(), committee);
     CHECK(reasoned == 200);
