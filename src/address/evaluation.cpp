@@ -87,6 +87,16 @@ Evaluation evaluate_conll(const std::filesystem::path& path, const Gazetteer& ga
             ev.labels[g.label].gold++;
             ev.micro.gold++;
             if (mapped.contains(g.label)) ev.micro_mapped.gold++;
+            if (predicted.contains(g)) continue;
+            std::string instead = "(missed)";
+            for (const auto& p : predicted) {
+                if (p.begin == g.begin && p.end == g.end) {
+                    instead = p.label;
+                    break;
+                }
+                if (p.begin < g.end && g.begin < p.end && instead == "(missed)") instead = "~" + p.label;
+            }
+            ev.confusion[g.label][instead]++;
         }
         for (const auto& p : predicted) {
             const bool ok = gold.contains(p);

@@ -27,6 +27,10 @@ struct Evaluation {
     std::map<std::string, LabelScore> labels; // by the file's label
     LabelScore micro;          // over every label in the file
     LabelScore micro_mapped;   // over the labels diming produces
+    // For each gold entity not predicted exactly: what was predicted instead, by gold label —
+    // the same span under another label ("town"), a span that overlaps it ("~poi": too long,
+    // too short or shifted), or nothing at all ("(missed)").
+    std::map<std::string, std::map<std::string, long>> confusion;
 };
 
 // The file's label for a component, or "" where diming has no counterpart.

@@ -2,7 +2,9 @@
 
 #include "address/evaluation.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 #include <iostream>
 
 namespace diming::cli {
@@ -25,6 +27,20 @@ void add_eval_parse(CLI::App& app) {
         for (const auto& [label, s] : ev.labels) row(label, s);
         row("micro (mapped)", ev.micro_mapped);
         row("micro (all)", ev.micro);
+        // Where the misses go: for each label, the three commonest things predicted instead.
+        std::printf("\nmissed gold entities, by what was predicted instead (label: same span, ~label: overlapping span):\n");
+        for (const auto& [label, instead] : ev.confusion) {
+            std::vector<std::pair<long, std::string>> top;
+            long total = 0;
+            for (const auto& [what, n] : instead) {
+                top.emplace_back(n, what);
+                total += n;
+            }
+            std::sort(top.rbegin(), top.rend());
+            std::printf("%-14s %6ld ", label.c_str(), total);
+            for (std::size_t i = 0; i < top.size() && i < 4; ++i) std::printf(" %s %ld", top[i].second.c_str(), top[i].first);
+            std::printf("\n");
+        }
     });
 }
 

@@ -145,4 +145,9 @@ TEST_CASE("diming eval-parse scores a CoNLL file") {
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::Contains("2 addresses"));
     CHECK_THAT(r.out, Catch::Contains("micro (all)          6       6       6  100.0%  100.0%  100.0%"));
+    // A miss is reported with what was predicted instead: 人民 is a road only to the file.
+    diming::testing::write_file(dir / "miss.conll", "人 B-poi\n民 I-poi\n路 E-poi\n1 B-roadno\n2 I-roadno\n号 E-roadno\n");
+    const auto m = run_diming({"eval-parse", (dir / "miss.conll").string()});
+    REQUIRE(m.exit_code == 0);
+    CHECK_THAT(m.out, Catch::Contains("missed gold entities") && Catch::Contains("poi") && Catch::Contains(" road 1"));
 }
