@@ -164,7 +164,12 @@ SourceDataset open_source(const ImportRequest& req) {
             throw import_error{file + ": layer " + l.name + " has no geometry; give the profile's x and y columns"};
         }
         l.transform = std::make_unique<CoordinateTransform>(req.profile.crs, m.x_column.empty() ? OGR_L_GetSpatialRef(l.layer) : nullptr);
-        l.features = OGR_L_GetFeatureCount(l.layer, TRUE);
+        {
+            // Counting reads the whole layer; an error there is reported with its row by the
+            // reading itself (FeatureReader), not as a bare GDAL message now.
+            gdal::ErrorTrap quiet;
+            l.features = OGR_L_GetFeatureCount(l.layer, TRUE);
+        }
         l.nul_columns = nul_columns;
         src.layers.push_back(std::move(l));
     }

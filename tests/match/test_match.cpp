@@ -203,4 +203,14 @@ TEST_CASE("the match distance is inclusive: a pair exactly at it counts, a milli
     // A metre either way moves it too.
     CHECK(level_of(run(nearest + 1).run_id, "P2") == "spatial");
     CHECK(level_of(run(nearest - 1).run_id, "P2") == "unmatched");
+    // Scored against a truth: a link to the plate the truth names is correct, to any other is not.
+    diming::testing::write_file(dir / "right.csv", "police_id,civil_plate_id,variations\nP1,C1,\n");
+    diming::testing::write_file(dir / "wrong.csv", "police_id,civil_plate_id,variations\nP1,C9,\n");
+    const auto right = match::evaluate_run(db, at.run_id, dir / "right.csv");
+    CHECK(right.overall.linked == 1);
+    CHECK(right.overall.correct == 1);
+    const auto wrong = match::evaluate_run(db, at.run_id, dir / "wrong.csv");
+    CHECK(wrong.overall.linked == 1);
+    CHECK(wrong.overall.correct == 0);
+    CHECK(wrong.overall.precision() == 0.0);
 }

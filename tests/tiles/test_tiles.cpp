@@ -4,15 +4,18 @@
 #include <catch2/catch.hpp>
 
 #include "core/gdal.hpp"
+#include "core/geos.hpp"
 #include "core/proj.hpp"
 #include "server/registry_fixture.hpp"
 #include "store/database.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
+#include "tiles/mvt.hpp"
 #include "tiles/tile_builder.hpp"
 
 #include <nlohmann/json.hpp>
 #include <zlib.h>
+#include <cpl_conv.h>
 
 #include <cmath>
 #include <map>
@@ -317,4 +320,52 @@ TEST_CASE("tile addresses at the edges of the grid: the corners are served, one 
     }
     CHECK(status("/tiles/21/0/0.mvt") == 404);
     CHECK(status("/tiles/-1/0/0.mvt") == 404);
+}
+
+TEST_CASE("geometry that runs back towards the origin (negative steps) is encoded so that GDAL reads it where it was") {
+    // A line west and north in tile 0/0/0, then a ring: every step after the first is negative
+    // somewhere, which the zigzag encoding must carry.
+    geos::Context ctx;
+    tiles::LayerEncoder layer{"shapes"};
+    auto line = geos::from_wkt(ctx, "LINESTRING (3000 3000, 1000 2500, 500 100)");
+    auto ring = geos::from_wkt(ctx, "POLYGON ((3000 1000, 3500 1000, 3500 1500, 3000 1500, 3000 1000))");
+    REQUIRE(layer.add_geometry(1, ctx.get(), line.get(), {{"kind", tiles::Value{std::string{"line"}}}}));
+    REQUIRE(layer.add_geometry(2, ctx.get(), ring.get(), {{"kind", tiles::Value{std::string{"ring"}}}}));
+    std::vector<tiles::LayerEncoder> layers;
+    layers.push_back(std::move(layer));
+    TempDir dir;
+    auto ds = open_tile(dir, tiles::encode_tile(layers), {0, 0, 0});
+    OGRLayerH l = GDALDatasetGetLayerByName(ds.get(), "shapes");
+    REQUIRE(l);
+    auto mercator = [](double tx, double ty) {
+        const double side = 2 * tiles::mercator_half_side;
+        return std::pair{-tiles::mercator_half_side + tx / 4096 * side, tiles::mercator_half_side - ty / 4096 * side};
+    };
+    OGR_L_ResetReading(l);
+    int seen = 0;
+    while (gdal::Feature f{OGR_L_GetNextFeature(l)}) {
+        OGRGeometryH g = OGR_F_GetGeometryRef(f.get());
+        REQUIRE(g);
+        OGREnvelope env;
+        OGR_G_GetEnvelope(g, &env);
+        const std::string kind = OGR_F_GetFieldAsString(f.get(), OGR_F_GetFieldIndex(f.get(), "kind"));
+        const double unit = 2 * tiles::mercator_half_side / 4096;
+        char* wkt = nullptr;
+        OGR_G_ExportToWkt(g, &wkt);
+        INFO(kind << ": " << (wkt ? wkt : ""));
+        CPLFree(wkt);
+        if (kind == "line") {
+            CHECK(std::abs(env.MinX - mercator(500, 0).first) < unit);
+            CHECK(std::abs(env.MaxX - mercator(3000, 0).first) < unit);
+            CHECK(std::abs(env.MaxY - mercator(0, 100).second) < unit);
+            CHECK(std::abs(env.MinY - mercator(0, 3000).second) < unit);
+        } else {
+            CHECK(std::abs(env.MinX - mercator(3000, 0).first) < unit);
+            CHECK(std::abs(env.MaxX - mercator(3500, 0).first) < unit);
+            CHECK(std::abs(env.MaxY - mercator(0, 1000).second) < unit);
+            CHECK(std::abs(env.MinY - mercator(0, 1500).second) < unit);
+        }
+        ++seen;
+    }
+    CHECK(seen == 2);
 }
