@@ -432,6 +432,10 @@ void serve(const ServerOptions& options, const std::function<void(int port)>& on
         setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     });
     http.set_payload_max_length(options.max_body_bytes);
+    // Only what the Keep-Alive header tells clients now (the front keeps the connections):
+    // the same bounds the front applies.
+    http.set_keep_alive_max_count(1000);
+    http.set_keep_alive_timeout(options.idle_seconds);
     http.set_default_headers({{"Access-Control-Allow-Origin", "*"}, {"X-Content-Type-Options", "nosniff"}});
 
     http.set_pre_routing_handler([&state](const httplib::Request& req, httplib::Response& res) {
