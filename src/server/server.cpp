@@ -312,9 +312,10 @@ void route(httplib::Server& http, ServerState& state, const char* method, const 
                 if (call.who) current_request.actor = call.who->name;
             }
             // Probes stay open so that a supervisor can watch a server whose reads are closed.
-            // HEAD is served by the GET routes: every method that reads is checked alike.
+            // HEAD is served by the GET routes: every method that reads is checked alike
+            // (OPTIONS never reaches a route: answer_options takes it before routing).
             const bool probe = name == "/livez" || name == "/healthz";
-            const bool reads = req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS";
+            const bool reads = req.method == "GET" || req.method == "HEAD";
             if (!state.options.open_reads && reads && !probe) call.require(access::Role::viewer);
             handler(call);
         } catch (const http_error& e) {
