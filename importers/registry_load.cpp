@@ -201,7 +201,7 @@ void load_place_names(ImportSession& s, const SourceLayer& l) {
         const std::string name_col = l.mapping->fields.at("name");
         if (name.empty()) return s.reject(l, row, {name_col, "name-empty", "empty name"});
         if (text::code_points(name) > 40) return s.reject(l, row, {name_col, "name-too-long", "longer than 40 characters"});
-        std::string id = l.id_col >= 0 ? text::trim(row.values[static_cast<std::size_t>(l.id_col)]) : std::string{};
+        std::string id = column_value(row, l.id_col);
         if (!id.empty() && !ids.insert(id).second) return s.reject(l, row, {l.mapping->id_column, "id-duplicate", "id " + id + " appears again"});
         std::string category = field_value(l, row, "category");
         if (category.empty()) category = category_for(name);
@@ -362,7 +362,7 @@ std::optional<Reject> import_plate(ImportSession& s, const SourceLayer& l, const
                                    store::Statement& find_door, store::Statement& find_child, store::Statement& insert,
                                    store::Statement& update, store::Statement& insert_source,
                                    std::unordered_set<std::string>& ids, std::unordered_set<std::string>& source_ids) {
-    const std::string id = l.id_col >= 0 ? text::trim(row.values[static_cast<std::size_t>(l.id_col)]) : std::string{};
+    const std::string id = column_value(row, l.id_col);
     if (!id.empty() && !ids.insert(id).second) return Reject{l.mapping->id_column, "id-duplicate", "id " + id + " appears again"};
     const std::string road_id = field_value(l, row, "road_id"), road = field_value(l, row, "road");
     const auto place = place_for_plate(s, road_id, road);
@@ -387,7 +387,7 @@ std::optional<Reject> import_plate(ImportSession& s, const SourceLayer& l, const
     if (auto* r = std::get_if<Reject>(&p)) return *r;
     if (std::holds_alternative<std::monostate>(p)) return Reject{"geometry", "geometry-missing", "a door plate needs its point"};
     const auto point = std::get<crs::LonLat>(p);
-    std::string standard = l.address_col >= 0 ? text::trim(row.values[static_cast<std::size_t>(l.address_col)]) : std::string{};
+    const std::string standard = column_value(row, l.address_col);
     if (standard.empty()) return Reject{l.mapping->address_column.empty() ? "address" : l.mapping->address_column, "address-empty", "empty standard address"};
 
     std::optional<std::int64_t> parent;
