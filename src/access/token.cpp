@@ -20,13 +20,15 @@ constexpr std::array<const char*, 5> role_names{"viewer", "clerk", "committee", 
 // Tokens look like dmg_<43 base64url characters>: recognisable in a leaked log, 256 bits.
 constexpr std::string_view token_prefix = "dmg_";
 
-std::string random_secret() {
+} // namespace
+
+std::string random_secret(std::string_view prefix) {
     std::array<unsigned char, 32> bytes{};
     if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
         throw library_error{"cannot draw random bytes for a token (OpenSSL RAND_bytes failed)"};
     }
     static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out{token_prefix};
+    std::string out{prefix};
     // 6 bits per character; the last character carries the remaining 4 bits.
     unsigned bits = 0;
     int nbits = 0;
@@ -41,8 +43,6 @@ std::string random_secret() {
     if (nbits > 0) out += alphabet[(bits << (6 - nbits)) & 63u];
     return out;
 }
-
-} // namespace
 
 const char* to_string(Role role) noexcept { return role_names[static_cast<std::size_t>(role)]; }
 
@@ -75,7 +75,7 @@ void check_token_name(const std::string& name) {
 
 std::string create_token(store::Database& db, const std::string& name, Role role, const std::string& actor) {
     check_token_name(name);
-    const std::string secret = random_secret();
+    const std::string secret = random_secret(token_prefix);
     store::Transaction tx{db};
     auto taken = db.prepare("SELECT 1 FROM api_tokens WHERE name = ?1");
     taken.bind(1, name);
@@ -98,6 +98,8 @@ void revoke_token(store::Database& db, const std::string& name, const std::strin
     const auto id = find.column_int(0);
     const std::string role = find.column_text(1);
     db.prepare("UPDATE api_tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?1").bind(1, id).run();
+    // Its sign-in sessions end with it (find_session refuses them anyway; this records when).
+    db.prepare("UPDATE web_sessions SET ended_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE token_id = ?1 AND ended_at IS NULL").bind(1, id).run();
     store::record_change(db, {actor, "api_token.revoke", "api_tokens", std::to_string(id),
                               nlohmann::json{{"name", name}, {"role", role}}.dump(),
                               nlohmann::json{{"name", name}, {"role", role}, {"revoked", true}}.dump()});

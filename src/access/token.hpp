@@ -52,6 +52,9 @@ std::string create_token(store::Database& db, const std::string& name, Role role
 void revoke_token(store::Database& db, const std::string& name, const std::string& actor);
 std::vector<TokenInfo> list_tokens(const store::Database& db);
 
+// `prefix` and 43 base64url characters: 256 random bits from OpenSSL (tokens, session cookies).
+std::string random_secret(std::string_view prefix);
+
 // The holder of a live token, or nothing for an unknown, revoked or malformed one.
 std::optional<Principal> authenticate(store::Database& db, std::string_view secret);
 

@@ -32,6 +32,10 @@ void add_serve(CLI::App& app) {
                     "open connections allowed from one client address (more are refused with 503)")
         ->capture_default_str()->check(CLI::Range(1, 100000));
     cmd->add_option("--access-log", o->access_log, "file for the JSON-lines access log ('-' standard error, '' none)")->capture_default_str();
+    cmd->add_option("--session-hours", o->session_hours, "a workbench sign-in lasts at most this many hours")
+        ->capture_default_str()->check(CLI::Range(1, 24 * 90));
+    cmd->add_option("--session-idle-minutes", o->session_idle_minutes, "and ends after this many minutes unused")
+        ->capture_default_str()->check(CLI::Range(1, 24 * 60));
     cmd->add_option("--public-url", o->public_url, "base URL clients use (behind a proxy), for absolute links");
     cmd->callback([o, listen, db, closed_reads, tile_cache_mb] {
         const auto colon = listen->rfind(':');

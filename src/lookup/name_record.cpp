@@ -72,6 +72,16 @@ std::optional<nlohmann::json> name_record(store::Database& db, std::int64_t id) 
     a.reset();
     r["aliases"] = std::move(aliases);
     r["renamings"] = name_history(db, id);
+    // The name in force is `name`; a renaming decided for a later date is the coming one.
+    auto& coming = db.cached(
+        "SELECT id, new_name, decision_doc, decided_on, effective_on FROM scheduled_renamings WHERE place_name_id = ?1 AND status = 'scheduled'");
+    coming.bind(1, id);
+    r["coming_renaming"] = nullptr;
+    if (coming.step()) {
+        r["coming_renaming"] = {{"scheduled_renaming_id", coming.column_int(0)}, {"new_name", coming.column_text(1)},
+                                {"decision_doc", coming.column_text(2)}, {"decided_on", coming.column_text(3)}, {"effective_on", coming.column_text(4)}};
+    }
+    coming.reset();
 
     auto& plates = db.cached("SELECT count(*) FROM door_plates WHERE place_name_id = ?1 AND plate_type = 'door' AND status <> 'cancelled'");
     plates.bind(1, id);

@@ -73,6 +73,14 @@ std::vector<Conflict> check_name(store::Database& db, const std::string& name, c
                        true, dup.column_int(0)});
     }
     dup.reset();
+    // A name a renaming will give on a coming date is taken already.
+    auto& coming = db.cached("SELECT place_name_id, effective_on FROM scheduled_renamings WHERE new_name = ?1 AND status = 'scheduled' AND place_name_id <> ?2");
+    coming.bind(1, name).bind(2, me);
+    while (coming.step()) {
+        out.push_back({"duplicate", "'" + name + "' is the coming name of place " + std::to_string(coming.column_int(0)) + " (from " + coming.column_text(1) + ")",
+                       true, coming.column_int(0)});
+    }
+    coming.reset();
 
     const std::string key = pinyin::Romanizer::shared().key(name);
     auto& homophone = db.cached(

@@ -48,9 +48,12 @@ void require_document(const Decision& d) {
 
 } // namespace
 
+bool is_date(const std::string& date) {
+    return date.size() == 10 && date[4] == '-' && date[7] == '-' && date.find_first_not_of("0123456789-") == std::string::npos;
+}
+
 void require_date(const std::string& date, const char* field) {
-    const bool shape = date.size() == 10 && date[4] == '-' && date[7] == '-' && date.find_first_not_of("0123456789-") == std::string::npos;
-    if (!shape) throw refusal{refusal::Kind::invalid, std::string{field} + " is a date, YYYY-MM-DD", field};
+    if (!is_date(date)) throw refusal{refusal::Kind::invalid, std::string{field} + " is a date, YYYY-MM-DD", field};
     const int month = std::stoi(date.substr(5, 2)), day = std::stoi(date.substr(8, 2));
     static constexpr int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     const int year = std::stoi(date.substr(0, 4));

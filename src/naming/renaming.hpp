@@ -8,6 +8,7 @@
 #include "naming/checks.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ struct Renaming {
     std::string effective_on;  // YYYY-MM-DD, not before decided_on
     std::string reason;
     std::vector<std::string> accepted; // conflict kinds the committee accepts
+    bool dry_run = false;              // only count what it would do (the impact preview)
 };
 
 struct RenamingResult {
@@ -33,8 +35,40 @@ struct RenamingResult {
     std::string new_pinyin;
     std::int64_t plates_readdressed = 0;
     std::int64_t issuances_created = 0;
+    std::vector<std::int64_t> plate_ids; // the plates re-addressed
+    std::vector<Conflict> conflicts;      // the accepted ones
 };
 
+// Carries the renaming out now, whatever its effective date (a dry run rolls back and only
+// reports). Throws naming_error or refusal, and then changes nothing.
 RenamingResult rename_place(store::Database& db, const Renaming& renaming, const std::string& actor, const NamingRules& rules = {});
+
+// ---- renamings that take effect on a later date -------------------------------------------
+// Decided now, carried out on effective_on: until then the registry shows the name in force
+// and the coming one, and the coming name counts as taken. The change itself is
+// rename_place's, run by apply_due_renamings (the server runs it when it starts and every
+// minute; `diming names apply-due` does it from the command line).
+
+// Today's date (YYYY-MM-DD) in the bureau's time zone (China, UTC+8), or DIMING_TODAY when
+// set (the clock tests move).
+std::string today();
+
+struct ScheduledRenaming {
+    std::int64_t id = 0;
+    std::int64_t place_name_id = 0;
+    std::string current_name, new_name, decision_doc, decided_on, effective_on, reason, status, outcome, scheduled_by;
+};
+
+// Checks the renaming as rename_place would (a dry run) and records it for effective_on,
+// which must be after today. Throws naming_error or refusal (one coming renaming per place).
+std::int64_t schedule_renaming(store::Database& db, const Renaming& renaming, const std::string& actor, const NamingRules& rules = {});
+// Withdraws a scheduled renaming that has not happened. Throws refusal.
+void withdraw_renaming(store::Database& db, std::int64_t id, const std::string& actor);
+// Carries out every scheduled renaming due on or before `on`, each in its own transaction; one
+// that fails now (its name taken since) is marked failed with the reason and the others go on.
+// Returns the places renamed.
+std::vector<std::int64_t> apply_due_renamings(store::Database& db, const std::string& on, const std::string& actor = "scheduler");
+std::vector<ScheduledRenaming> scheduled_renamings(store::Database& db, std::optional<std::int64_t> place_name_id = std::nullopt,
+                                                   bool only_coming = true);
 
 } // namespace diming::naming

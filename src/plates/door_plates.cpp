@@ -96,6 +96,19 @@ IssuedPlate issue_door_plate(store::Database& db, const DoorPlateRequest& r, con
         "AND plate_type = 'door' AND status <> 'cancelled'");
     taken.bind_all(r.place_name_id, r.hamlet, *out.number, out.suffix);
     if (taken.step()) throw refusal{refusal::Kind::conflict, "the number is taken: " + taken.column_text(0), "number"};
+    if (r.number && !r.reuse_cancelled) {
+        auto retired = db.prepare(
+            "SELECT d.standard_address, c.cancelled_on FROM door_plates d JOIN door_plate_cancellations c ON c.door_plate_id = d.id "
+            "WHERE d.place_name_id = ?1 AND d.hamlet = ?2 AND d.number = ?3 AND d.suffix = ?4 AND d.plate_type = 'door' "
+            "AND c.former_status = 'active' ORDER BY c.id DESC LIMIT 1");
+        retired.bind_all(r.place_name_id, r.hamlet, *out.number, out.suffix);
+        if (retired.step()) {
+            throw refusal{refusal::Kind::conflict,
+                          "the number was cancelled on " + retired.column_text(1) + " (" + retired.column_text(0) +
+                              "); a cancelled number is given again only on purpose (reuse_cancelled)",
+                          "number"};
+        }
+    }
 
     auto place = db.prepare("SELECT name, substr(division_code, 1, 9) || '000' FROM place_names WHERE id = ?1");
     place.bind(1, r.place_name_id);
@@ -120,21 +133,28 @@ IssuedPlate issue_door_plate(store::Database& db, const DoorPlateRequest& r, con
                                              {"suffix", out.suffix},
                                              {"side", to_string(out.proposal.side)},
                                              {"point", {r.point.lon, r.point.lat}},
-                                             {"issuance_id", out.issuance_id}}
+                                             {"issuance_id", out.issuance_id},
+                                             {"reused_cancelled_number", r.reuse_cancelled && r.number}}
                                   .dump()});
     tx.commit();
     return out;
 }
 
 IssuedPlate issue_child_plate(store::Database& db, const ChildPlateRequest& r, const std::string& actor) {
+    store::Transaction tx{db};
+    auto out = issue_child_plate_in(db, r, actor);
+    tx.commit();
+    return out;
+}
+
+IssuedPlate issue_child_plate_in(store::Database& db, const ChildPlateRequest& r, const std::string& actor) {
     for (const auto& [v, f] : {std::pair{&r.building, "building"}, {&r.unit, "unit"}, {&r.room, "room"}, {&r.applicant, "applicant"}}) {
         check_designation(*v, f);
     }
     if (r.plate_type != "building" && r.plate_type != "unit" && r.plate_type != "room") {
         throw refusal{refusal::Kind::invalid, "plate_type is building, unit or room", "plate_type"};
     }
-    store::Transaction tx{db};
-    auto parent = db.prepare(
+    auto& parent = db.cached(
         "SELECT c.plate_type, c.place_name_id, c.hamlet, coalesce(c.number, d.number), CASE WHEN c.number IS NULL THEN coalesce(d.suffix, c.suffix) ELSE c.suffix END, "
         "c.compound, c.building, c.town_code, c.community_code, c.status, X(c.geom), Y(c.geom) "
         "FROM door_plates c LEFT JOIN door_plates d ON d.id = c.parent_id WHERE c.id = ?1");
@@ -189,7 +209,7 @@ IssuedPlate issue_child_plate(store::Database& db, const ChildPlateRequest& r, c
                                              {"parent_id", r.parent_id},
                                              {"issuance_id", out.issuance_id}}
                                   .dump()});
-    tx.commit();
+    parent.reset();
     return out;
 }
 

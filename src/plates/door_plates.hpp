@@ -26,6 +26,7 @@ struct DoorPlateRequest {
     std::string compound;            // 小区 written after the number
     std::string applicant;
     bool dry_run = false;            // only propose
+    bool reuse_cancelled = false;    // the clerk means to give a number retired by a cancellation again
 };
 
 struct ChildPlateRequest {
@@ -48,5 +49,7 @@ struct IssuedPlate {
 // wrong side are conflicts (409), unknown places not_found, bad points invalid.
 IssuedPlate issue_door_plate(store::Database& db, const DoorPlateRequest& request, const std::string& actor);
 IssuedPlate issue_child_plate(store::Database& db, const ChildPlateRequest& request, const std::string& actor);
+// The same inside a transaction the caller holds (a building's plates are issued together).
+IssuedPlate issue_child_plate_in(store::Database& db, const ChildPlateRequest& request, const std::string& actor);
 
 } // namespace diming::plates

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 
 namespace diming::plates {
@@ -82,6 +83,38 @@ void move_issuance_in(store::Database& db, std::int64_t id, const std::string& t
     store::record_change(db, {actor, "issuance." + to, "issuances", std::to_string(id), before.dump(), after.dump()});
 }
 
+std::size_t move_issuances(store::Database& db, const BatchMove& batch, const std::string& actor) {
+    if (batch.ids.empty()) throw refusal{refusal::Kind::invalid, "no issuances chosen", "ids"};
+    if (batch.ids.size() > max_batch_move) {
+        throw refusal{refusal::Kind::invalid, "at most " + std::to_string(max_batch_move) + " issuances move at once", "ids"};
+    }
+    std::vector<std::int64_t> ids = batch.ids;
+    std::sort(ids.begin(), ids.end());
+    if (std::adjacent_find(ids.begin(), ids.end()) != ids.end()) throw refusal{refusal::Kind::invalid, "an issuance is chosen twice", "ids"};
+    store::Transaction tx{db};
+    std::vector<std::string> problems;
+    std::size_t failed = 0;
+    refusal::Kind worst = refusal::Kind::conflict;
+    for (const auto id : batch.ids) {
+        try {
+            move_issuance_in(db, id, batch.to, actor, batch.note);
+        } catch (const refusal& e) {
+            if (e.field() == "to" && e.kind() == refusal::Kind::invalid) throw; // an unknown status: the same for all
+            if (e.kind() == refusal::Kind::not_found) worst = refusal::Kind::not_found;
+            if (++failed <= 20) problems.push_back(e.what());
+        }
+    }
+    if (failed > 0) {
+        std::string text = std::to_string(failed) + " of the " + std::to_string(batch.ids.size()) + " issuances cannot become " + batch.to +
+                           ", so none moved: ";
+        for (std::size_t i = 0; i < problems.size(); ++i) text += (i ? "; " : "") + problems[i];
+        if (failed > problems.size()) text += "; …";
+        throw refusal{worst, text, "ids"};
+    }
+    tx.commit();
+    return batch.ids.size();
+}
+
 void move_issuance(store::Database& db, std::int64_t id, const std::string& to, const std::string& actor, const std::string& note) {
     store::Transaction tx{db};
     move_issuance_in(db, id, to, actor, note);
@@ -92,6 +125,10 @@ nlohmann::json list_issuances(store::Database& db, const IssuanceFilter& f) {
     if (f.status && !known_status(*f.status)) throw refusal{refusal::Kind::invalid, "unknown status '" + *f.status + "'", "status"};
     if (f.from && !is_date(*f.from)) throw refusal{refusal::Kind::invalid, "from is a date, YYYY-MM-DD", "from"};
     if (f.to && !is_date(*f.to)) throw refusal{refusal::Kind::invalid, "to is a date, YYYY-MM-DD", "to"};
+    if (f.kind && *f.kind != "new" && *f.kind != "replacement" && *f.kind != "renaming") {
+        throw refusal{refusal::Kind::invalid, "unknown kind '" + *f.kind + "' (new, replacement, renaming)", "kind"};
+    }
+    if (f.q && f.q->empty()) throw refusal{refusal::Kind::invalid, "q is empty", "q"};
     if (f.limit < 1 || f.limit > max_issuance_limit) throw refusal{refusal::Kind::invalid, "limit is between 1 and 1000", "limit"};
     std::optional<std::int64_t> road_id;
     std::optional<std::string> road_name;
@@ -105,8 +142,10 @@ nlohmann::json list_issuances(store::Database& db, const IssuanceFilter& f) {
         "FROM issuances i JOIN door_plates d ON d.id = i.door_plate_id JOIN place_names p ON p.id = d.place_name_id "
         "WHERE i.id > ?1 AND (?2 IS NULL OR i.status = ?2) AND (?3 IS NULL OR p.id = ?3) AND (?4 IS NULL OR p.name = ?4) "
         "AND (?5 IS NULL OR i.created_at >= ?5) AND (?6 IS NULL OR i.created_at < date(?6, '+1 day')) "
-        "AND (?7 IS NULL OR i.print_order_id = ?7) ORDER BY i.id LIMIT ?8");
+        "AND (?7 IS NULL OR i.print_order_id = ?7) AND (?9 IS NULL OR i.kind = ?9) "
+        "AND (?10 IS NULL OR instr(d.standard_address, ?10) > 0 OR instr(i.applicant, ?10) > 0) ORDER BY i.id LIMIT ?8");
     s.bind(1, f.after).bind(2, f.status).bind(3, road_id).bind(4, road_name).bind(5, f.from).bind(6, f.to).bind(7, f.print_order).bind(8, f.limit + 1);
+    s.bind(9, f.kind).bind(10, f.q);
     nlohmann::json items = nlohmann::json::array();
     bool more = false;
     while (s.step()) {

@@ -25,12 +25,25 @@ void move_issuance(store::Database& db, std::int64_t id, const std::string& to, 
 void move_issuance_in(store::Database& db, std::int64_t id, const std::string& to, const std::string& actor, const std::string& note,
                       std::optional<std::int64_t> print_order = std::nullopt);
 
+// Moves many issuances to `to` in one transaction, each with its own event and audit entry:
+// all of them or none. Throws refusal naming every issuance that cannot move (up to 20 of
+// them, and how many there are), so that the clerk can fix the selection in one go.
+struct BatchMove {
+    std::vector<std::int64_t> ids;
+    std::string to;
+    std::string note;
+};
+constexpr std::size_t max_batch_move = 5000;
+std::size_t move_issuances(store::Database& db, const BatchMove& batch, const std::string& actor);
+
 struct IssuanceFilter {
     std::optional<std::string> status;
     std::optional<std::string> road;     // a place name's id or name
     std::optional<std::string> from;     // created on or after (YYYY-MM-DD)
     std::optional<std::string> to;       // created on or before
     std::optional<std::int64_t> print_order;
+    std::optional<std::string> kind;     // new, replacement, renaming
+    std::optional<std::string> q;        // part of the standard address or the applicant
     int limit = 100;
     std::int64_t after = 0;              // keyset cursor: ids greater than this
 };

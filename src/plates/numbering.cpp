@@ -122,17 +122,23 @@ NumberProposal propose_number(store::Database& db, std::int64_t place_name_id, c
     NumberProposal out;
 
     // Every live number on the place (whatever its side), with where the plate stands.
+    // A number retired by a cancellation (注销) of an installed plate counts as taken but is
+    // no neighbour: it is not proposed again (README: cancellation).
     struct Live {
         int number;
         std::string suffix;
         double x, y;
+        bool retired;
     };
     std::vector<Live> live;
     auto& s = db.cached(
-        "SELECT number, suffix, X(t), Y(t) FROM (SELECT number, suffix, ST_Transform(geom, 4549) AS t FROM door_plates "
-        "WHERE place_name_id = ?1 AND hamlet = ?2 AND plate_type = 'door' AND status <> 'cancelled')");
+        "SELECT number, suffix, X(t), Y(t), retired FROM (SELECT number, suffix, ST_Transform(geom, 4549) AS t, status = 'cancelled' AS retired "
+        "FROM door_plates WHERE place_name_id = ?1 AND hamlet = ?2 AND plate_type = 'door' AND (status <> 'cancelled' "
+        "OR id IN (SELECT door_plate_id FROM door_plate_cancellations WHERE former_status = 'active')))");
     s.bind(1, place_name_id).bind(2, hamlet);
-    while (s.step()) live.push_back({static_cast<int>(s.column_int(0)), s.column_text(1), s.column_double(2), s.column_double(3)});
+    while (s.step()) {
+        live.push_back({static_cast<int>(s.column_int(0)), s.column_text(1), s.column_double(2), s.column_double(3), s.column_int(4) != 0});
+    }
     s.reset();
     std::set<int> whole_taken;
     for (const auto& l : live) whole_taken.insert(l.number);
@@ -160,7 +166,7 @@ NumberProposal propose_number(store::Database& db, std::int64_t place_name_id, c
     // The plates of this side (by their numbers' parity), in order along the road.
     std::vector<Neighbour> side;
     for (const auto& l : live) {
-        if (l.number % 2 != parity) continue;
+        if (l.number % 2 != parity || l.retired) continue;
         side.push_back({l.number, l.suffix, *road.locate({l.x, l.y}).along_m});
     }
     std::sort(side.begin(), side.end(), [](const Neighbour& a, const Neighbour& b) {

@@ -2,6 +2,7 @@
 // What a route handler gets: the request, the response, the server's shared state, its
 // worker's read connection and who is calling. Internal to src/server.
 
+#include "access/session.hpp"
 #include "access/token.hpp"
 #include "address/gazetteer.hpp"
 #include "ogc/features.hpp"
@@ -55,6 +56,7 @@ struct RouteInfo {
 
 struct ServerState {
     ServerOptions options;
+    access::SessionLimits session_limits;
     std::vector<RouteInfo> routes; // in registration order
     const ConnectionFront* front = nullptr; // the connections, for /metrics
     int port = 0;
@@ -86,12 +88,18 @@ private:
     std::shared_ptr<const address::Gazetteer> gazetteer_;
 };
 
+// The workbench's session cookie, and the header that must carry its CSRF token on writes.
+inline constexpr const char* session_cookie = "diming_session";
+inline constexpr const char* csrf_header = "X-CSRF-Token";
+
 struct Call {
     const httplib::Request& req;
     httplib::Response& res;
     ServerState& state;
     Worker& worker;
     std::optional<access::Principal> who;
+    std::optional<access::ActiveSession> session; // when `who` came from a session cookie
+    bool session_ended = false;                   // a session cookie was sent, but its session is over
 
     // Absolute base URL of this server as the client reached it ("http://127.0.0.1:8080").
     std::string base_url() const;
@@ -111,11 +119,17 @@ struct Call {
     }
 };
 
+// Carries out the scheduled renamings that are due (on the writer), then refreshes the
+// names and the tiles they touch.
+void apply_due_renamings(ServerState& state);
+
 // Route registration, one function per area.
 void add_api_routes(httplib::Server& http, ServerState& state);
 void add_ogc_routes(httplib::Server& http, ServerState& state);
 void add_registry_routes(httplib::Server& http, ServerState& state);
 void add_tile_routes(httplib::Server& http, ServerState& state);
+void add_session_routes(httplib::Server& http, ServerState& state);
+void add_plate_batch_routes(httplib::Server& http, ServerState& state);
 void add_web_map(httplib::Server& http);
 
 // Registers a handler under a route name (for metrics and the access log), with its errors

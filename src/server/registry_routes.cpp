@@ -9,6 +9,7 @@
 #include "plates/issuance.hpp"
 #include "printing/print_order.hpp"
 #include "server/call.hpp"
+#include "server/request_body.hpp"
 
 #include <unistd.h>
 
@@ -20,120 +21,6 @@
 namespace diming::server {
 
 namespace {
-
-using nlohmann::json;
-
-// A JSON body with only the named fields; typed accessors answer 400 naming the field.
-class Body {
-public:
-    Body(const Call& c, std::initializer_list<const char*> allowed) : j_(c.json_body()) { // () not {}: {} would wrap it in an array
-        for (const auto& [key, value] : j_.items()) {
-            bool known = false;
-            for (const char* a : allowed) known = known || key == a;
-            if (!known) {
-                std::string list;
-                for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string{a};
-                throw http_error{400, "bad_request", "unknown field '" + key + "' (fields: " + list + ")", key};
-            }
-        }
-    }
-    bool has(const char* k) const { return j_.contains(k) && !j_[k].is_null(); }
-    std::string text(const char* k, bool required = true, std::size_t max = 200) const {
-        if (!has(k)) {
-            if (required) throw http_error{400, "bad_request", std::string{k} + " is required", k};
-            return {};
-        }
-        if (!j_[k].is_string()) throw http_error{400, "bad_request", std::string{k} + " must be a string", k};
-        return lookup::parse_text(j_[k].get<std::string>(), k, max);
-    }
-    // Free text (a reason, a note, a name's meaning): line feeds and tabs allowed.
-    std::string prose(const char* k, std::size_t max) const {
-        if (!has(k)) return {};
-        if (!j_[k].is_string()) throw http_error{400, "bad_request", std::string{k} + " must be a string", k};
-        return lookup::parse_text(j_[k].get<std::string>(), k, max, true);
-    }
-    std::optional<std::string> optional_prose(const char* k, std::size_t max = 2000) const {
-        if (!has(k)) return std::nullopt;
-        return prose(k, max);
-    }
-    std::int64_t integer(const char* k) const {
-        if (!has(k)) throw http_error{400, "bad_request", std::string{k} + " must be a whole number", k};
-        return whole_number(j_[k], k);
-    }
-    std::vector<std::string> strings(const char* k) const {
-        std::vector<std::string> out;
-        if (!has(k)) return out;
-        if (!j_[k].is_array()) throw http_error{400, "bad_request", std::string{k} + " must be an array of strings", k};
-        for (const auto& v : j_[k]) {
-            if (!v.is_string()) throw http_error{400, "bad_request", std::string{k} + " must be an array of strings", k};
-            out.push_back(v.get<std::string>());
-        }
-        return out;
-    }
-    std::vector<std::int64_t> integers(const char* k) const {
-        std::vector<std::int64_t> out;
-        if (!has(k)) return out;
-        if (!j_[k].is_array() || j_[k].size() > 100'000) throw http_error{400, "bad_request", std::string{k} + " must be an array of ids", k};
-        for (const auto& v : j_[k]) {
-            if (!v.is_number_integer()) throw http_error{400, "bad_request", std::string{k} + " must be an array of ids", k};
-            out.push_back(whole_number(v, k));
-        }
-        return out;
-    }
-    lookup::LonLat point(const char* k) const {
-        if (!has(k) || !j_[k].is_array() || j_[k].size() != 2 || !j_[k][0].is_number() || !j_[k][1].is_number()) {
-            throw http_error{400, "bad_request", std::string{k} + " must be [lon, lat]", k};
-        }
-        const double lon = j_[k][0].get<double>(), lat = j_[k][1].get<double>();
-        if (!(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90)) throw http_error{400, "bad_request", std::string{k} + " is not on the globe", k};
-        return {lon, lat};
-    }
-    bool flag(const char* k) const {
-        if (!has(k)) return false;
-        if (!j_[k].is_boolean()) throw http_error{400, "bad_request", std::string{k} + " must be true or false", k};
-        return j_[k].get<bool>();
-    }
-    const json& raw(const char* k) const { return j_[k]; }
-
-private:
-    // A JSON integer that fits an id: 18446744073709551615 is refused, not read as -1.
-    static std::int64_t whole_number(const json& v, const char* k) {
-        if (!v.is_number_integer()) throw http_error{400, "bad_request", std::string{k} + " must be a whole number", k};
-        if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-            throw http_error{400, "bad_request", std::string{k} + " is too large (at most 9223372036854775807)", k};
-        }
-        return v.get<std::int64_t>();
-    }
-    json j_;
-};
-
-// Runs a write on the one writer connection; then the tiles it touched (a lon/lat box from
-// `touched(db, result)`) are dropped from the tile cache.
-template <class F, class T>
-auto write(Call& c, F&& f, T&& touched) {
-    std::lock_guard lock{c.state.writer_mutex};
-    auto& db = *c.state.writer;
-    const auto before = tiles::registry_stamp(db);
-    auto result = f(db);
-    c.state.tiles_changed(db, touched(db, result), before);
-    return result;
-}
-
-template <class F>
-auto write(Call& c, F&& f) {
-    return write(c, std::forward<F>(f), [](store::Database&, const auto&) { return std::optional<lookup::BBox>{}; });
-}
-
-std::optional<lookup::BBox> indexed_box(store::Database& db, const char* table, std::int64_t id, double pad) {
-    auto s = db.prepare(std::string{"SELECT xmin, ymin, xmax, ymax FROM idx_"} + table + "_geom WHERE pkid = ?1");
-    s.bind(1, id);
-    if (!s.step()) return std::nullopt;
-    return lookup::BBox{s.column_double(0) - pad, s.column_double(1) - pad, s.column_double(2) + pad, s.column_double(3) + pad};
-}
-// A place name's box, wide enough for the plates along it (they stand within 300 m).
-auto place_touched(std::int64_t id) {
-    return [id](store::Database& db, const auto&) { return indexed_box(db, "place_names", id, 0.004); };
-}
 
 naming::Decision decision(const Body& b, bool document_required) {
     naming::Decision d;
@@ -211,9 +98,7 @@ void names_retire(Call& c) {
     c.send_json(200, json{{"id", id}, {"status", "retired"}});
 }
 
-void names_rename(Call& c) {
-    const auto& who = c.require(access::Role::committee);
-    Body b{c, {"new_name", "decision_doc", "decided_on", "effective_on", "reason", "accept"}};
+naming::Renaming renaming_from(const Call& c, const Body& b) {
     naming::Renaming r;
     r.place_name_id = c.path_id();
     r.new_name = b.text("new_name", true, 40);
@@ -222,11 +107,64 @@ void names_rename(Call& c) {
     r.effective_on = b.text("effective_on", true, 10);
     r.reason = b.prose("reason", 2000);
     r.accepted = b.strings("accept");
+    return r;
+}
+
+// A renaming whose effective date has come is carried out now; a later one is scheduled (202).
+void names_rename(Call& c) {
+    const auto& who = c.require(access::Role::committee);
+    Body b{c, {"new_name", "decision_doc", "decided_on", "effective_on", "reason", "accept"}};
+    const auto r = renaming_from(c, b);
+    if (naming::is_date(r.effective_on) && r.effective_on > naming::today()) {
+        const auto id = write(c, [&](store::Database& db) { return naming::schedule_renaming(db, r, who.name); });
+        c.state.reload_names();
+        c.send_json(202, json{{"id", r.place_name_id}, {"status", "scheduled"}, {"scheduled_renaming_id", id}, {"new_name", r.new_name},
+                              {"effective_on", r.effective_on}});
+        return;
+    }
     const auto out = write(c, [&](store::Database& db) { return naming::rename_place(db, r, who.name); }, place_touched(r.place_name_id));
     c.state.reload_names();
-    c.send_json(200, json{{"id", r.place_name_id}, {"former_name", out.former_name}, {"name", r.new_name}, {"pinyin", out.new_pinyin},
+    c.send_json(200, json{{"id", r.place_name_id}, {"status", "renamed"}, {"former_name", out.former_name}, {"name", r.new_name}, {"pinyin", out.new_pinyin},
                           {"renaming_id", out.history_id}, {"plates_readdressed", out.plates_readdressed},
                           {"issuances_created", out.issuances_created}});
+}
+
+// The impact preview: what the renaming would do, done and rolled back (the same code path).
+void names_rename_preview(Call& c) {
+    const auto& who = c.require(access::Role::committee);
+    Body b{c, {"new_name", "decision_doc", "decided_on", "effective_on", "reason", "accept"}};
+    auto r = renaming_from(c, b);
+    r.dry_run = true;
+    // On a read connection a write cannot even start: the preview runs on the writer and rolls back.
+    const auto out = write(c, [&](store::Database& db) { return naming::rename_place(db, r, who.name); });
+    const bool scheduled = r.effective_on > naming::today();
+    c.send_json(200, json{{"id", r.place_name_id}, {"former_name", out.former_name}, {"name", r.new_name}, {"pinyin", out.new_pinyin},
+                          {"plates_readdressed", out.plates_readdressed}, {"issuances_created", out.issuances_created},
+                          {"plate_ids", out.plate_ids}, {"accepted_conflicts", naming::to_json(out.conflicts)},
+                          {"takes_effect", scheduled ? "scheduled" : "now"}, {"effective_on", r.effective_on}});
+}
+
+json scheduled_json(const naming::ScheduledRenaming& s) {
+    return json{{"id", s.id}, {"place_name_id", s.place_name_id}, {"name", s.current_name}, {"new_name", s.new_name},
+                {"decision_doc", s.decision_doc}, {"decided_on", s.decided_on}, {"effective_on", s.effective_on}, {"reason", s.reason},
+                {"status", s.status}, {"outcome", s.outcome}, {"scheduled_by", s.scheduled_by}};
+}
+
+void scheduled_list(Call& c) {
+    c.allow_params({"all"});
+    const bool all = c.param("all").value_or("") == "true";
+    auto out = json::array();
+    for (const auto& s : naming::scheduled_renamings(c.worker.db, std::nullopt, !all)) out.push_back(scheduled_json(s));
+    c.send_json(200, json{{"today", naming::today()}, {"scheduled_renamings", std::move(out)}});
+}
+
+void scheduled_withdraw(Call& c) {
+    const auto& who = c.require(access::Role::committee);
+    Body b{c, {}};
+    const auto id = c.path_id();
+    write(c, [&](store::Database& db) { naming::withdraw_renaming(db, id, who.name); return 0; });
+    c.state.reload_names();
+    c.send_json(200, json{{"id", id}, {"status", "withdrawn"}});
 }
 
 // ---- door plates and issuances -----------------------------------------------------------
@@ -234,7 +172,7 @@ void names_rename(Call& c) {
 void doorplates_create(Call& c) {
     const auto& who = c.require(access::Role::clerk);
     Body b{c, {"place_name_id", "point", "hamlet", "number", "suffix", "compound", "applicant", "dry_run", "parent_id", "plate_type",
-               "building", "unit", "room"}};
+               "building", "unit", "room", "reuse_cancelled"}};
     plates::IssuedPlate out;
     if (b.has("parent_id")) {
         plates::ChildPlateRequest r;
@@ -259,6 +197,7 @@ void doorplates_create(Call& c) {
         r.compound = b.text("compound", false, 20);
         r.applicant = b.text("applicant", false, 100);
         r.dry_run = b.flag("dry_run");
+        r.reuse_cancelled = b.flag("reuse_cancelled");
         out = write(c, [&](store::Database& db) { return plates::issue_door_plate(db, r, who.name); },
                     [](store::Database& db, const plates::IssuedPlate& p) { return p.door_plate_id ? indexed_box(db, "door_plates", p.door_plate_id, 0) : std::nullopt; });
         if (r.dry_run) {
@@ -422,6 +361,9 @@ void add_registry_routes(httplib::Server& http, ServerState& state) {
     route(http, state, "POST", R"(/api/v1/names/([^/]+)/reject)", "/api/v1/names/{id}/reject", names_reject);
     route(http, state, "POST", R"(/api/v1/names/([^/]+)/retire)", "/api/v1/names/{id}/retire", names_retire);
     route(http, state, "POST", R"(/api/v1/names/([^/]+)/rename)", "/api/v1/names/{id}/rename", names_rename);
+    route(http, state, "POST", R"(/api/v1/names/([^/]+)/rename/preview)", "/api/v1/names/{id}/rename/preview", names_rename_preview);
+    route(http, state, "GET", "/api/v1/scheduled-renamings", "/api/v1/scheduled-renamings", scheduled_list);
+    route(http, state, "POST", R"(/api/v1/scheduled-renamings/([^/]+)/withdraw)", "/api/v1/scheduled-renamings/{id}/withdraw", scheduled_withdraw);
     route(http, state, "POST", "/api/v1/doorplates", "/api/v1/doorplates", doorplates_create);
     route(http, state, "GET", R"(/api/v1/doorplates/([^/]+))", "/api/v1/doorplates/{id}", doorplate_by_id);
     route(http, state, "GET", "/api/v1/issuances", "/api/v1/issuances", issuances_list);

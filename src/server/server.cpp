@@ -4,6 +4,7 @@
 #include "core/text.hpp"
 #include "lookup/query.hpp"
 #include "naming/checks.hpp"
+#include "naming/renaming.hpp"
 #include "server/call.hpp"
 #include "server/connections.hpp"
 #include "store/migrations.hpp"
@@ -15,6 +16,7 @@
 #include <algorithm>
 #include <cctype>
 #include <atomic>
+#include <condition_variable>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -213,6 +215,25 @@ std::shared_ptr<const address::Gazetteer> load_gazetteer(const std::filesystem::
 
 } // namespace
 
+void apply_due_renamings(ServerState& state) {
+    std::vector<std::int64_t> renamed;
+    {
+        std::lock_guard lock{state.writer_mutex};
+        auto& db = *state.writer;
+        const auto before = tiles::registry_stamp(db);
+        renamed = naming::apply_due_renamings(db, naming::today());
+        if (renamed.empty()) return;
+        std::optional<lookup::BBox> box;
+        auto s = db.prepare("SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM idx_place_names_geom WHERE pkid IN (SELECT value FROM json_each(?1))");
+        s.bind(1, nlohmann::json(renamed).dump());
+        // Wide enough for the plates along the places (they stand within 300 m).
+        if (s.step() && !s.is_null(0)) box = lookup::BBox{s.column_double(0) - 0.004, s.column_double(1) - 0.004, s.column_double(2) + 0.004, s.column_double(3) + 0.004};
+        state.tiles_changed(db, box, before);
+    }
+    state.reload_names();
+    std::cerr << "diming serve: carried out " << renamed.size() << " scheduled renaming(s) due by " << naming::today() << '\n';
+}
+
 void ServerState::reload_names() { set_gazetteer(load_gazetteer(options.db)); }
 
 void ServerState::tiles_changed(store::Database& db, const std::optional<lookup::BBox>& touched, const std::string& stamp_before) {
@@ -278,6 +299,9 @@ nlohmann::json Call::json_body() const {
 
 const access::Principal& Call::require(access::Role role) const {
     if (!who) {
+        if (session_ended) {
+            throw http_error{401, "session_ended", "the sign-in session has ended (signed out, expired, idle too long, or its token revoked): sign in again"};
+        }
         if (req.has_header("Authorization")) {
             throw http_error{401, "unauthorized", "the token is not valid (unknown, revoked or malformed)"};
         }
@@ -306,16 +330,33 @@ void route(httplib::Server& http, ServerState& state, const char* method, const 
         current_request.route = name;
         try {
             Worker& worker = worker_for(state);
-            Call call{req, res, state, worker, std::nullopt};
+            Call call{req, res, state, worker, std::nullopt, std::nullopt, false};
+            const bool reads = req.method == "GET" || req.method == "HEAD";
             if (auto secret = bearer_token(req.get_header_value("Authorization"))) {
                 call.who = access::authenticate(worker.db, *secret);
-                if (call.who) current_request.actor = call.who->name;
+            } else if (auto cookie = access::cookie_value(req.get_header_value("Cookie"), session_cookie)) {
+                call.session = access::find_session(worker.db, *cookie, state.session_limits);
+                call.session_ended = !call.session;
+                if (call.session) {
+                    call.who = call.session->who;
+                    // A cookie goes with every request to this server, whichever site made it;
+                    // the CSRF token only with the workbench's own (SameSite=Strict is the second line).
+                    const bool signs_in = name == "/api/v1/session" && req.method == "POST"; // authenticated by the token it sends
+                    if (!reads && !signs_in && !access::same_secret(req.get_header_value(csrf_header), call.session->csrf)) {
+                        throw http_error{403, "csrf", "this write came with the session cookie but without its CSRF token "
+                                                      "(header X-CSRF-Token); writes are accepted only from the workbench's own pages"};
+                    }
+                    if (call.session->stale) {
+                        std::lock_guard lock{state.writer_mutex};
+                        access::touch_session(*state.writer, call.session->id);
+                    }
+                }
             }
+            if (call.who) current_request.actor = call.who->name;
             // Probes stay open so that a supervisor can watch a server whose reads are closed.
             // HEAD is served by the GET routes: every method that reads is checked alike
             // (OPTIONS never reaches a route: answer_options takes it before routing).
             const bool probe = name == "/livez" || name == "/healthz";
-            const bool reads = req.method == "GET" || req.method == "HEAD";
             if (!state.options.open_reads && reads && !probe) call.require(access::Role::viewer);
             handler(call);
         } catch (const http_error& e) {
@@ -384,7 +425,7 @@ httplib::Server::HandlerResponse answer_options(ServerState& state, const httpli
     res.status = 204;
     res.set_header("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
     res.set_header("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
-    res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match");
+    res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match, X-CSRF-Token");
     res.set_header("Access-Control-Max-Age", "600");
     return httplib::Server::HandlerResponse::Handled;
 }
@@ -395,6 +436,9 @@ void serve(const ServerOptions& options, const std::function<void(int port)>& on
     if (options.threads < 1 || options.threads > 1024) throw input_error{"--threads must be between 1 and 1024"};
     ServerState state;
     state.options = options;
+    if (options.session_hours < 1 || options.session_idle_minutes < 1) throw input_error{"session lifetimes are at least an hour and a minute"};
+    state.session_limits.lifetime = std::chrono::hours{options.session_hours};
+    state.session_limits.idle = std::chrono::minutes{options.session_idle_minutes};
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     state.reads.emplace(options.concurrent_reads > 0 ? options.concurrent_reads : 4 * cores);
 
@@ -523,6 +567,8 @@ void serve(const ServerOptions& options, const std::function<void(int port)>& on
     add_api_routes(http, state);
     add_ogc_routes(http, state);
     add_registry_routes(http, state);
+    add_session_routes(http, state);
+    add_plate_batch_routes(http, state);
     add_web_map(http);
     if (options.list_routes) {
         for (const auto& r : state.routes) std::cout << r.method << '\t' << r.name << '\t' << r.pattern << '\n';
@@ -561,6 +607,42 @@ void serve(const ServerOptions& options, const std::function<void(int port)>& on
             return;
         }
     }};
+
+    // Renamings scheduled for a later date are carried out when the server starts and then
+    // once a minute (README: scheduled renamings).
+    std::mutex scheduler_mutex;
+    std::condition_variable scheduler_wake;
+    bool scheduler_stop = false;
+    auto carry_out = [&state] {
+        try {
+            apply_due_renamings(state);
+        } catch (const std::exception& e) {
+            std::cerr << "diming serve: scheduled renamings: " << e.what() << '\n';
+        }
+    };
+    carry_out(); // before the first request: nobody sees a name past its date
+    std::thread scheduler{[&] {
+        std::unique_lock lock{scheduler_mutex};
+        while (!scheduler_wake.wait_for(lock, std::chrono::minutes{1}, [&] { return scheduler_stop; })) {
+            lock.unlock();
+            carry_out();
+            lock.lock();
+        }
+    }};
+    struct StopScheduler {
+        std::mutex& m;
+        std::condition_variable& cv;
+        bool& stop;
+        std::thread& t;
+        ~StopScheduler() {
+            {
+                std::lock_guard lock{m};
+                stop = true;
+            }
+            cv.notify_all();
+            t.join();
+        }
+    } stop_scheduler{scheduler_mutex, scheduler_wake, scheduler_stop, scheduler};
 
     on_listening(state.port);
     const bool ok = http.listen_after_bind();

@@ -29,6 +29,8 @@ struct ServerOptions {
     int max_connections_per_client = 256; // open connections from one address (behind a proxy: raise it)
     std::string access_log = "-";      // "-": standard error; "": none; else a file (appended)
     std::string public_url;            // base of absolute links, when behind a proxy; else from Host
+    int session_hours = 12;            // a workbench sign-in lasts at most this long
+    int session_idle_minutes = 30;     // and ends sooner when unused this long
     bool list_routes = false;          // print the routes (method, name, pattern) and serve nothing
 };
 

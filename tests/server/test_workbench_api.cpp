@@ -1,0 +1,309 @@
+// The workbench's server side through a real server: signing in with a token for a session
+// cookie, CSRF on cookie writes, sessions that end (sign-out, idle, revoked token) and survive
+// a restart; batch transitions, a building's plates from a template, cancellation (注销) and
+// its retired numbers, the renaming preview and renamings scheduled for a later date.
+
+#include <catch2/catch.hpp>
+
+#include "registry_fixture.hpp"
+#include "store/database.hpp"
+#include "support/server_process.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+
+using namespace diming::testing;
+using nlohmann::json;
+
+namespace {
+
+struct Workbench : ServedRegistry {
+    std::string clerk = token("clerk-1", "clerk");
+    std::string committee = token("committee-1", "committee");
+
+    void start() { serve({"--access-log", ""}); }
+
+    struct Answer {
+        int status = 0;
+        json body;
+        httplib::Headers headers;
+    };
+    Answer call(const std::string& method, const std::string& path, const json& body, const httplib::Headers& h) const {
+        auto c = server->client();
+        httplib::Result r = method == "GET"      ? c.Get(path.c_str(), h)
+                            : method == "DELETE" ? c.Delete(path.c_str(), h)
+                                                 : c.Post(path.c_str(), h, body.dump(), "application/json");
+        REQUIRE(r);
+        INFO(method << " " << path << " -> " << r->status << " " << r->body.substr(0, 400));
+        return {r->status, r->body.empty() || r->body[0] != '{' ? json{} : json::parse(r->body), r->headers};
+    }
+    Answer post(const std::string& path, const json& body, const std::string& bearer) const {
+        return call("POST", path, body, {{"Authorization", "Bearer " + bearer}});
+    }
+    // Signs in; the cookie header to send back and the CSRF token.
+    std::pair<std::string, std::string> sign_in(const std::string& secret, httplib::Headers extra = {}) const {
+        auto a = call("POST", "/api/v1/session", {{"token", secret}}, extra);
+        REQUIRE(a.status == 201);
+        auto it = a.headers.find("Set-Cookie");
+        REQUIRE(it != a.headers.end());
+        const auto& set = it->second;
+        return {set.substr(0, set.find(';')), a.body["csrf_token"].get<std::string>()};
+    }
+    json issue(double lon, double lat) const {
+        auto a = post("/api/v1/doorplates", {{"place_name_id", 1}, {"point", {lon, lat}}}, clerk);
+        REQUIRE(a.status == 201);
+        return a.body;
+    }
+};
+
+} // namespace
+
+TEST_CASE("a token is exchanged for an HttpOnly, SameSite=Strict session cookie, and cookie writes need the CSRF token") {
+    Workbench w;
+    w.start();
+    auto first = w.call("POST", "/api/v1/session", {{"token", w.clerk}}, {});
+    REQUIRE(first.status == 201);
+    CHECK(first.body["role"] == "clerk");
+    CHECK(first.body["name"] == "clerk-1");
+    const auto set_cookie = first.headers.find("Set-Cookie")->second;
+    CHECK(set_cookie.find("diming_session=dms_") == 0);
+    CHECK(set_cookie.find("HttpOnly") != std::string::npos);
+    CHECK(set_cookie.find("SameSite=Strict") != std::string::npos);
+    CHECK(set_cookie.find("Secure") == std::string::npos); // plain HTTP here
+    CHECK(first.headers.find("Cache-Control")->second == "no-store");
+    // Behind a TLS proxy the cookie is Secure.
+    auto tls = w.call("POST", "/api/v1/session", {{"token", w.clerk}}, {{"X-Forwarded-Proto", "https"}});
+    CHECK(tls.headers.find("Set-Cookie")->second.find("; Secure") != std::string::npos);
+    // Only the cookie's hash is kept.
+    const auto secret = set_cookie.substr(std::string{"diming_session="}.size(), set_cookie.find(';') - std::string{"diming_session="}.size());
+    CHECK(w.count("SELECT count(*) FROM web_sessions WHERE secret_hash LIKE '%" + secret.substr(4, 10) + "%'") == 0);
+    CHECK(w.count("SELECT count(*) FROM audit_log WHERE action = 'session.open' AND actor = 'clerk-1'") == 2);
+
+    CHECK(w.call("POST", "/api/v1/session", {{"token", "dmg_wrong0000000000000000000000000000000000000"}}, {}).status == 401);
+    CHECK(w.call("POST", "/api/v1/session", {{"token", 12}}, {}).status == 400);
+    CHECK(w.call("POST", "/api/v1/session", {{"token", w.clerk}, {"role", "admin"}}, {}).status == 400);
+
+    const auto [cookie, csrf] = w.sign_in(w.clerk);
+    const httplib::Headers with_cookie{{"Cookie", cookie}};
+    auto me = w.call("GET", "/api/v1/session", {}, with_cookie);
+    CHECK(me.status == 200);
+    CHECK(me.body["role"] == "clerk");
+    CHECK(me.body["csrf_token"] == csrf);
+
+    const json plate{{"place_name_id", 1}, {"point", {121.0040, 30.7001}}};
+    // A cross-site form post carries the cookie but cannot set the header: refused, nothing written.
+    const auto plates_before = w.count("SELECT count(*) FROM door_plates");
+    auto forged = w.call("POST", "/api/v1/doorplates", plate, with_cookie);
+    CHECK(forged.status == 403);
+    CHECK(forged.body["error"] == "csrf");
+    CHECK(w.call("POST", "/api/v1/doorplates", plate, {{"Cookie", cookie}, {"X-CSRF-Token", csrf + "x"}}).status == 403);
+    CHECK(w.count("SELECT count(*) FROM door_plates") == plates_before);
+    auto made = w.call("POST", "/api/v1/doorplates", plate, {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+    CHECK(made.status == 201);
+    CHECK(w.count("SELECT count(*) FROM audit_log WHERE action = 'door_plate.create' AND actor = 'clerk-1'") == 1);
+    // The role still decides: a clerk's session cannot do the committee's work.
+    CHECK(w.call("POST", "/api/v1/names/check", {{"name", "和平路"}}, {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}).status == 403);
+    // Bearer tokens keep working without any CSRF token.
+    CHECK(w.post("/api/v1/names/check", {{"name", "和平路"}}, w.committee).status == 200);
+
+    // Sign-out ends the session for good.
+    CHECK(w.call("DELETE", "/api/v1/session", {}, {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}).status == 204);
+    auto after = w.call("GET", "/api/v1/session", {}, with_cookie);
+    CHECK(after.status == 401);
+    CHECK(after.body["error"] == "session_ended");
+    CHECK(w.call("POST", "/api/v1/doorplates", plate, {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}).status == 401);
+}
+
+TEST_CASE("a session survives a restart of the server, ends when idle too long or when its token is revoked") {
+    Workbench w;
+    w.start();
+    const auto [cookie, csrf] = w.sign_in(w.clerk);
+    const httplib::Headers with_cookie{{"Cookie", cookie}};
+    REQUIRE(w.call("GET", "/api/v1/session", {}, with_cookie).status == 200);
+    REQUIRE(w.server->stop() == 0);
+    w.start();
+    CHECK(w.call("GET", "/api/v1/session", {}, with_cookie).status == 200);
+
+    // Idle: last seen longer ago than the idle limit (30 minutes by default).
+    {
+        auto db = diming::store::Database::open(w.db, diming::store::Access::read_write);
+        db.exec("UPDATE web_sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-31 minutes')");
+    }
+    CHECK(w.call("GET", "/api/v1/session", {}, with_cookie).status == 401);
+    // Expired: past its lifetime, however recently used.
+    const auto [cookie2, csrf2] = w.sign_in(w.clerk);
+    {
+        auto db = diming::store::Database::open(w.db, diming::store::Access::read_write);
+        db.exec("UPDATE web_sessions SET expires_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 seconds') WHERE ended_at IS NULL");
+    }
+    CHECK(w.call("GET", "/api/v1/session", {}, {{"Cookie", cookie2}}).status == 401);
+
+    const auto [cookie3, csrf3] = w.sign_in(w.clerk);
+    REQUIRE(w.call("GET", "/api/v1/session", {}, {{"Cookie", cookie3}}).status == 200);
+    REQUIRE(run_diming({"token", "revoke", "--db", w.db.string(), "--name", "clerk-1"}).exit_code == 0);
+    CHECK(w.call("GET", "/api/v1/session", {}, {{"Cookie", cookie3}}).status == 401);
+    CHECK(w.count("SELECT count(*) FROM web_sessions WHERE ended_at IS NULL") == 0);
+}
+
+TEST_CASE("a batch of issuances moves in one transaction: all of them, or none with every problem named") {
+    Workbench w;
+    w.start();
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 12; ++i) ids.push_back(w.issue(121.0030 + 0.0005 * i, i % 2 ? 30.7001 : 30.6999)["issuance_id"].get<std::int64_t>());
+    // One of them rejected first: the batch that includes it moves nothing.
+    REQUIRE(w.post("/api/v1/issuances/" + std::to_string(ids[5]) + "/transition", {{"to", "rejected"}}, w.clerk).status == 200);
+    auto refused = w.post("/api/v1/issuances/transition", {{"ids", ids}, {"to", "approved"}}, w.clerk);
+    CHECK(refused.status == 409);
+    const auto message = refused.body["message"].get<std::string>();
+    CHECK(message.find("1 of the 12") != std::string::npos);
+    CHECK(message.find("issuance " + std::to_string(ids[5])) != std::string::npos);
+    CHECK(w.count("SELECT count(*) FROM issuances WHERE status = 'approved'") == 0);
+
+    ids.erase(ids.begin() + 5);
+    auto moved = w.post("/api/v1/issuances/transition", {{"ids", ids}, {"to", "approved"}, {"note", "批量审核"}}, w.clerk);
+    CHECK(moved.status == 200);
+    CHECK(moved.body["moved"] == 11);
+    CHECK(w.count("SELECT count(*) FROM issuances WHERE status = 'approved'") == 11);
+    CHECK(w.count("SELECT count(*) FROM issuance_events WHERE to_status = 'approved' AND note = '批量审核' AND actor = 'clerk-1'") == 11);
+    CHECK(w.count("SELECT count(*) FROM audit_log WHERE action = 'issuance.approved'") == 11);
+
+    CHECK(w.post("/api/v1/issuances/transition", {{"ids", json::array()}, {"to", "approved"}}, w.clerk).status == 400);
+    CHECK(w.post("/api/v1/issuances/transition", {{"ids", {ids[0], ids[0]}}, {"to", "cancelled"}}, w.clerk).status == 400);
+    CHECK(w.post("/api/v1/issuances/transition", {{"ids", {999999}}, {"to", "approved"}}, w.clerk).status == 404);
+    CHECK(w.post("/api/v1/issuances/transition", {{"ids", ids}, {"to", "installed"}}, w.clerk).status == 409);
+    CHECK(w.post("/api/v1/issuances/transition", {{"ids", ids}, {"to", "approved"}}, w.committee).status == 403);
+}
+
+TEST_CASE("a building's plates come from a template in one transaction, with the designations the README gives") {
+    Workbench w;
+    w.start();
+    // Door plate 1 is 人民路1号 (active).
+    auto made = w.post("/api/v1/doorplates/1/building", {{"building", "3"}, {"units", 2}, {"floors", 5}, {"rooms_per_floor", 3}, {"first_floor", 2}}, w.clerk);
+    REQUIRE(made.status == 201);
+    CHECK(made.body["unit_plates"] == 2);
+    CHECK(made.body["room_plates"] == 2 * 4 * 3);
+    CHECK(made.body["issuances"] == 1 + 2 + 24);
+    const auto building = made.body["building_plate_id"].get<std::int64_t>();
+    CHECK(w.text("SELECT standard_address FROM door_plates WHERE id = " + std::to_string(building)).find("人民路1号3幢") != std::string::npos);
+    CHECK(w.count("SELECT count(*) FROM door_plates WHERE parent_id = " + std::to_string(building) + " AND plate_type = 'room'") == 24);
+    const auto rooms = w.text("SELECT group_concat(room, ',') FROM (SELECT room FROM door_plates WHERE parent_id = " + std::to_string(building) +
+                              " AND plate_type = 'room' AND unit = '2' ORDER BY id)");
+    CHECK(rooms == "201,202,203,301,302,303,401,402,403,501,502,503");
+    CHECK(w.count("SELECT count(*) FROM door_plates WHERE standard_address LIKE '%人民路1号3幢2单元503室'") == 1);
+    CHECK(w.count("SELECT count(*) FROM issuances i JOIN door_plates d ON d.id = i.door_plate_id WHERE d.parent_id = " + std::to_string(building) +
+                  " AND i.status = 'applied'") == 26);
+
+    // Again for the same building: refused, nothing written.
+    const auto plates = w.count("SELECT count(*) FROM door_plates");
+    CHECK(w.post("/api/v1/doorplates/1/building", {{"building", "3"}, {"units", 1}, {"floors", 1}, {"rooms_per_floor", 1}}, w.clerk).status == 409);
+    CHECK(w.count("SELECT count(*) FROM door_plates") == plates);
+    CHECK(w.post("/api/v1/doorplates/1/building", {{"building", "4"}, {"units", 0}}, w.clerk).status == 400);
+    CHECK(w.post("/api/v1/doorplates/1/building", {{"building", "4"}, {"floors", 100}}, w.clerk).status == 400);
+    CHECK(w.post("/api/v1/doorplates/999/building", {{"building", "4"}}, w.clerk).status == 404);
+    CHECK(w.post("/api/v1/doorplates/1/building", {{"building", "4\u202e"}}, w.clerk).status == 400);
+    CHECK(w.count("SELECT count(*) FROM door_plates") == plates);
+}
+
+TEST_CASE("cancelling (注销) an installed plate takes its building plates with it and retires its number") {
+    Workbench w;
+    w.start();
+    // 人民路12号 (plate 4) has building plate 5 under it, and room plate 6 (1单元101) under that.
+    auto done = w.post("/api/v1/doorplates/4/cancel", {{"reason_code", "demolition"}, {"decision_doc", "平拆〔2026〕3号"}, {"cancelled_on", "2026-11-30"}}, w.clerk);
+    REQUIRE(done.status == 200);
+    CHECK(done.body["plates_cancelled"] == 3);
+    CHECK(done.body["number_retired"] == true);
+    CHECK(w.count("SELECT count(*) FROM door_plates WHERE id IN (4, 5, 6) AND status = 'cancelled'") == 3);
+    CHECK(w.count("SELECT count(*) FROM door_plate_cancellations WHERE reason_code = 'demolition' AND former_status = 'active'") == 3);
+    CHECK(w.count("SELECT count(*) FROM audit_log WHERE action = 'door_plate.cancel'") == 3);
+    CHECK(w.post("/api/v1/doorplates/4/cancel", {{"reason_code", "demolition"}, {"cancelled_on", "2026-11-30"}}, w.clerk).status == 409);
+    CHECK(w.post("/api/v1/doorplates/3/cancel", {{"reason_code", "whim"}, {"cancelled_on", "2026-11-30"}}, w.clerk).status == 400);
+    CHECK(w.post("/api/v1/doorplates/3/cancel", {{"reason_code", "other"}, {"cancelled_on", "2026-11-30"}}, w.clerk).status == 400);
+    CHECK(w.post("/api/v1/doorplates/3/cancel", {{"reason_code", "merger"}, {"cancelled_on", "2026-02-30"}}, w.clerk).status == 400);
+    CHECK(w.count("SELECT count(*) FROM door_plates WHERE id = 3 AND status = 'active'") == 1);
+
+    // The number 12 is not proposed again for a plate where 12 stood, and typed it is refused
+    // unless the clerk means it.
+    auto proposal = w.post("/api/v1/doorplates", {{"place_name_id", 1}, {"point", {121.0060, 30.6999}}, {"dry_run", true}}, w.clerk);
+    REQUIRE(proposal.status == 200);
+    CHECK(proposal.body["number"] != 12);
+    auto typed = w.post("/api/v1/doorplates", {{"place_name_id", 1}, {"point", {121.0060, 30.6999}}, {"number", 12}}, w.clerk);
+    CHECK(typed.status == 409);
+    CHECK(typed.body["message"].get<std::string>().find("cancelled") != std::string::npos);
+    auto meant = w.post("/api/v1/doorplates", {{"place_name_id", 1}, {"point", {121.0060, 30.6999}}, {"number", 12}, {"reuse_cancelled", true}}, w.clerk);
+    CHECK(meant.status == 201);
+
+    // A planned plate cancelled never hung anywhere: its number is free again, and its open issuance is cancelled.
+    const auto fresh = w.issue(121.0080, 30.7001);
+    auto gone = w.post("/api/v1/doorplates/" + fresh["door_plate_id"].dump() + "/cancel", {{"reason_code", "error"}, {"cancelled_on", "2026-11-30"}}, w.clerk);
+    CHECK(gone.body["number_retired"] == false);
+    CHECK(gone.body["issuances_cancelled"] == 1);
+    CHECK(w.text("SELECT status FROM issuances WHERE id = " + fresh["issuance_id"].dump()) == "cancelled");
+    CHECK(w.post("/api/v1/doorplates", {{"place_name_id", 1}, {"point", {121.0080, 30.7001}}, {"number", fresh["number"]}}, w.clerk).status == 201);
+}
+
+TEST_CASE("the renaming preview counts what the renaming does and changes nothing, and a later effective date schedules it") {
+    Workbench w;
+    const std::string today = "2026-11-30";
+    setenv("DIMING_TODAY", today.c_str(), 1);
+    w.start();
+    const json renaming{{"new_name", "和平路"}, {"decision_doc", "平政地〔2026〕9号"}, {"decided_on", today}, {"effective_on", "2027-01-01"}};
+    const auto audit_before = w.count("SELECT count(*) FROM audit_log");
+    auto preview = w.post("/api/v1/names/1/rename/preview", renaming, w.committee);
+    REQUIRE(preview.status == 200);
+    const auto live = w.count("SELECT count(*) FROM door_plates WHERE place_name_id = 1 AND status <> 'cancelled'");
+    CHECK(preview.body["plates_readdressed"] == live);
+    CHECK(preview.body["plate_ids"].size() == static_cast<std::size_t>(live));
+    CHECK(preview.body["issuances_created"] == w.count("SELECT count(*) FROM door_plates WHERE place_name_id = 1 AND status <> 'cancelled' AND plate_type IN ('door','building')"));
+    CHECK(preview.body["takes_effect"] == "scheduled");
+    CHECK(w.text("SELECT name FROM place_names WHERE id = 1") == "人民路");
+    CHECK(w.count("SELECT count(*) FROM audit_log") == audit_before);
+    CHECK(w.post("/api/v1/names/1/rename/preview", renaming, w.clerk).status == 403);
+
+    auto scheduled = w.post("/api/v1/names/1/rename", renaming, w.committee);
+    REQUIRE(scheduled.status == 202);
+    CHECK(scheduled.body["status"] == "scheduled");
+    CHECK(w.text("SELECT name FROM place_names WHERE id = 1") == "人民路");
+    auto record = w.get_json("/api/v1/names/1");
+    CHECK(record["name"] == "人民路");
+    CHECK(record["coming_renaming"]["new_name"] == "和平路");
+    CHECK(record["coming_renaming"]["effective_on"] == "2027-01-01");
+    // The coming name is taken, and a second renaming of the same place waits for the first.
+    auto check = w.post("/api/v1/names/check", {{"name", "和平路"}}, w.committee);
+    CHECK(check.body["conflicts"][0]["kind"] == "duplicate");
+    auto second = w.post("/api/v1/names/1/rename", {{"new_name", "光明路"}, {"decision_doc", "x"}, {"decided_on", today}, {"effective_on", "2027-02-01"}}, w.committee);
+    CHECK(second.status == 409);
+
+    // The date comes: the server carries it out when it starts (and each minute), with the same cascade.
+    REQUIRE(w.server->stop() == 0);
+    setenv("DIMING_TODAY", "2027-01-01", 1);
+    w.start();
+    unsetenv("DIMING_TODAY");
+    CHECK(w.text("SELECT name FROM place_names WHERE id = 1") == "和平路");
+    CHECK(w.text("SELECT status FROM scheduled_renamings") == "done");
+    auto history = w.get_json("/api/v1/names/1/history");
+    INFO(history.dump());
+    CHECK(history.dump().find("人民路") != std::string::npos);
+    CHECK(w.count("SELECT count(*) FROM issuances WHERE kind = 'renaming'") == preview.body["issuances_created"].get<std::int64_t>());
+    CHECK(w.count("SELECT count(*) FROM door_plates WHERE place_name_id = 1 AND status <> 'cancelled' AND standard_address LIKE '%和平路%'") == live);
+    CHECK(w.get_json("/api/v1/names/1")["coming_renaming"].is_null());
+}
+
+TEST_CASE("a scheduled renaming can be withdrawn before its date, and then nothing happens on the date") {
+    Workbench w;
+    setenv("DIMING_TODAY", "2026-11-30", 1);
+    w.start();
+    auto scheduled = w.post("/api/v1/names/2/rename", {{"new_name", "和平东路"}, {"decision_doc", "d"}, {"decided_on", "2026-11-30"}, {"effective_on", "2026-12-15"}}, w.committee);
+    REQUIRE(scheduled.status == 202);
+    const auto id = scheduled.body["scheduled_renaming_id"].dump();
+    CHECK(w.get_json("/api/v1/scheduled-renamings")["scheduled_renamings"].size() == 1);
+    CHECK(w.post("/api/v1/scheduled-renamings/" + id + "/withdraw", json::object(), w.clerk).status == 403);
+    CHECK(w.post("/api/v1/scheduled-renamings/" + id + "/withdraw", json::object(), w.committee).status == 200);
+    CHECK(w.post("/api/v1/scheduled-renamings/" + id + "/withdraw", json::object(), w.committee).status == 409);
+    REQUIRE(w.server->stop() == 0);
+    setenv("DIMING_TODAY", "2027-01-01", 1);
+    w.start();
+    unsetenv("DIMING_TODAY");
+    CHECK(w.text("SELECT name FROM place_names WHERE id = 2") == "人民东路");
+    CHECK(w.get_json("/api/v1/scheduled-renamings?all=true")["scheduled_renamings"][0]["status"] == "withdrawn");
+}
