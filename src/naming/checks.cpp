@@ -45,7 +45,8 @@ std::vector<Conflict> check_name(store::Database& db, const std::string& name, c
     }
     const auto cps = text::to_u32(name);
     if (cps.size() < 2 || cps.size() > 20) {
-        out.push_back({"length", "a place name has 2 to 20 characters (this one has " + std::to_string(cps.size()) + ")", true, std::nullopt});
+        out.push_back({"length", "a place name has 2 to 20 characters (this one has " + std::to_string(cps.size()) + ")", true, std::nullopt,
+                       {{"count", std::to_string(cps.size())}}});
     }
     std::string bad;
     for (char32_t c : cps) {
@@ -54,15 +55,15 @@ std::vector<Conflict> check_name(store::Database& db, const std::string& name, c
     if (!bad.empty()) {
         out.push_back({"forbidden_characters",
                        "only standard Chinese characters are allowed in a place name (numbers in Chinese: 一, 二…); not allowed here: '" + bad + "'",
-                       true, std::nullopt});
+                       true, std::nullopt, {{"characters", bad}}});
     } else {
         const auto simplified = text::to_utf8(address::normalize(name).text);
         if (simplified != name) {
-            out.push_back({"not_simplified", "write the name in simplified characters: " + simplified, true, std::nullopt});
+            out.push_back({"not_simplified", "write the name in simplified characters: " + simplified, true, std::nullopt, {{"simplified", simplified}}});
         }
     }
     for (const auto& w : restricted_words()) {
-        if (name.find(w.word) != std::string::npos) out.push_back({"restricted_word", "'" + w.word + "': " + w.reason, true, std::nullopt});
+        if (name.find(w.word) != std::string::npos) out.push_back({"restricted_word", "'" + w.word + "': " + w.reason, true, std::nullopt, {{"word", w.word}}});
     }
 
     const std::int64_t me = self.value_or(-1);
@@ -70,7 +71,7 @@ std::vector<Conflict> check_name(store::Database& db, const std::string& name, c
     dup.bind(1, name).bind(2, me);
     while (dup.step()) {
         out.push_back({"duplicate", "'" + name + "' is already a " + dup.column_text(1) + " name (id " + std::to_string(dup.column_int(0)) + ")",
-                       true, dup.column_int(0)});
+                       true, dup.column_int(0), {{"name", name}, {"status", dup.column_text(1)}}});
     }
     dup.reset();
     // A name a renaming will give on a coming date is taken already.
@@ -78,7 +79,7 @@ std::vector<Conflict> check_name(store::Database& db, const std::string& name, c
     coming.bind(1, name).bind(2, me);
     while (coming.step()) {
         out.push_back({"duplicate", "'" + name + "' is the coming name of place " + std::to_string(coming.column_int(0)) + " (from " + coming.column_text(1) + ")",
-                       true, coming.column_int(0)});
+                       true, coming.column_int(0), {{"name", name}, {"status", "coming"}, {"date", coming.column_text(1)}}});
     }
     coming.reset();
 
@@ -87,7 +88,8 @@ std::vector<Conflict> check_name(store::Database& db, const std::string& name, c
         "SELECT id, name FROM place_names WHERE pinyin_key = ?1 AND name <> ?2 AND status IN ('proposed','approved','registered') AND id <> ?3");
     homophone.bind(1, key).bind(2, name).bind(3, me);
     while (homophone.step()) {
-        out.push_back({"homophone", "sounds the same as " + homophone.column_text(1) + " (" + key + ")", false, homophone.column_int(0)});
+        out.push_back({"homophone", "sounds the same as " + homophone.column_text(1) + " (" + key + ")", false, homophone.column_int(0),
+                       {{"name", homophone.column_text(1)}, {"key", key}}});
     }
     homophone.reset();
 
@@ -98,14 +100,15 @@ std::vector<Conflict> check_name(store::Database& db, const std::string& name, c
     while (former.step()) {
         out.push_back({"former_name", "'" + name + "' was the name of today's " + former.column_text(1) + " until " + former.column_text(2) +
                                           " (within " + std::to_string(rules.memory_years) + " years)",
-                       false, former.column_int(0)});
+                       false, former.column_int(0), {{"name", former.column_text(1)}, {"date", former.column_text(2)}}});
     }
     former.reset();
     auto& retired = db.cached(
         "SELECT id, updated_at FROM place_names WHERE name = ?1 AND status = 'retired' AND updated_at >= date('now', ?2) AND id <> ?3");
     retired.bind(1, name).bind(2, "-" + std::to_string(rules.memory_years) + " years").bind(3, me);
     while (retired.step()) {
-        out.push_back({"former_name", "'" + name + "' is a name retired on " + retired.column_text(1).substr(0, 10), false, retired.column_int(0)});
+        out.push_back({"former_name", "'" + name + "' is a name retired on " + retired.column_text(1).substr(0, 10), false, retired.column_int(0),
+                       {{"status", "retired"}, {"date", retired.column_text(1).substr(0, 10)}}});
     }
     retired.reset();
     return out;
@@ -128,6 +131,7 @@ nlohmann::json to_json(const std::vector<Conflict>& conflicts) {
     for (const auto& c : conflicts) {
         nlohmann::json j{{"kind", c.kind}, {"message", c.message}, {"blocking", c.blocking}};
         if (c.place_name_id) j["place_name_id"] = *c.place_name_id;
+        j["facts"] = c.facts;
         out.push_back(std::move(j));
     }
     return out;

@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,9 @@ struct Conflict {
     std::string message;   // for the committee
     bool blocking = false; // blocking conflicts cannot be accepted
     std::optional<std::int64_t> place_name_id; // the name it conflicts with, if any
+    // The particulars, for a message in another language: name, status, key, word, date,
+    // characters, simplified, count (each only where it applies).
+    std::map<std::string, std::string> facts = {};
 };
 
 struct NamingRules {

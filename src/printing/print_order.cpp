@@ -162,6 +162,20 @@ std::optional<nlohmann::json> print_order_record(store::Database& db, std::int64
                           {"plates", std::move(plates)}};
 }
 
+nlohmann::json list_print_orders(store::Database& db, int limit, std::optional<std::int64_t> before) {
+    auto s = db.prepare(
+        "SELECT o.id, o.status, o.printer, o.note, o.created_by, o.created_at, count(i.id), count(i.id) FILTER (WHERE i.status = 'installed') "
+        "FROM print_orders o LEFT JOIN issuances i ON i.print_order_id = o.id WHERE (?1 IS NULL OR o.id < ?1) "
+        "GROUP BY o.id ORDER BY o.id DESC LIMIT ?2");
+    s.bind(1, before).bind(2, limit);
+    auto out = nlohmann::json::array();
+    while (s.step()) {
+        out.push_back({{"id", s.column_int(0)}, {"status", s.column_text(1)}, {"printer", s.column_text(2)}, {"note", s.column_text(3)},
+                       {"created_by", s.column_text(4)}, {"created_at", s.column_text(5)}, {"plates", s.column_int(6)}, {"installed", s.column_int(7)}});
+    }
+    return nlohmann::json{{"print_orders", std::move(out)}};
+}
+
 void export_csv(store::Database& db, std::int64_t order_id, const std::filesystem::path& path) {
     const auto faces = order_faces(db, order_id);
     CsvWriter out{path, CsvFor::spreadsheet};

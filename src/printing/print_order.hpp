@@ -57,6 +57,8 @@ void mark_printed(store::Database& db, std::int64_t order_id, const std::string&
 
 std::vector<PlateFace> order_faces(store::Database& db, std::int64_t order_id);
 std::optional<nlohmann::json> print_order_record(store::Database& db, std::int64_t order_id);
+// The most recent orders first (id below `before` when given), each with its count of plates and of installed ones.
+nlohmann::json list_print_orders(store::Database& db, int limit, std::optional<std::int64_t> before);
 
 // The printer's sheet. XLSX through GDAL's XLSX driver.
 void export_csv(store::Database& db, std::int64_t order_id, const std::filesystem::path& path);

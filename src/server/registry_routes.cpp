@@ -301,6 +301,14 @@ void print_orders_create(Call& c) {
     c.send_json(201, record);
 }
 
+void print_orders_list(Call& c) {
+    c.allow_params({"limit", "before"});
+    const int limit = c.param("limit") ? static_cast<int>(lookup::parse_integer(*c.param("limit"), "limit", 1, 200)) : 50;
+    std::optional<std::int64_t> before;
+    if (auto v = c.param("before")) before = lookup::parse_integer(*v, "before", 1, std::numeric_limits<std::int64_t>::max());
+    c.send_json(200, printing::list_print_orders(c.worker.db, limit, before));
+}
+
 void print_order_by_id(Call& c) {
     c.allow_params({});
     const auto id = c.path_id();
@@ -370,6 +378,7 @@ void add_registry_routes(httplib::Server& http, ServerState& state) {
     route(http, state, "GET", R"(/api/v1/issuances/([^/]+))", "/api/v1/issuances/{id}", issuance_by_id);
     route(http, state, "POST", R"(/api/v1/issuances/([^/]+)/transition)", "/api/v1/issuances/{id}/transition", issuance_transition);
     route(http, state, "POST", "/api/v1/print-orders", "/api/v1/print-orders", print_orders_create);
+    route(http, state, "GET", "/api/v1/print-orders", "/api/v1/print-orders", print_orders_list);
     route(http, state, "GET", R"(/api/v1/print-orders/([0-9]+)\.csv)", "/api/v1/print-orders/{id}.csv", [](Call& c) { print_order_export(c, false); });
     route(http, state, "GET", R"(/api/v1/print-orders/([0-9]+)\.xlsx)", "/api/v1/print-orders/{id}.xlsx", [](Call& c) { print_order_export(c, true); });
     route(http, state, "GET", R"(/api/v1/print-orders/([^/]+)/proofs/([^/]+)\.svg)", "/api/v1/print-orders/{id}/proofs/{plate}.svg", print_order_proof);

@@ -67,19 +67,40 @@ void tile(Call& c) {
     c.send_json(200, cached->data, "application/vnd.mapbox-vector-tile");
 }
 
-void towns(Call& c) {
-    c.allow_params({});
+// Towns (level 4) or communities (level 5): code, name, their box and one point inside each
+// for its label (the page labels each once, where tiles would label every tile's piece).
+void divisions_of_level(Call& c, int level, const char* key) {
+    c.allow_params(level == 5 ? std::initializer_list<const char*>{"town"} : std::initializer_list<const char*>{});
+    std::optional<std::string> town = c.param("town");
+    if (town && (town->size() != 12 || town->find_first_not_of("0123456789") != std::string::npos)) {
+        throw http_error{400, "bad_request", "town is a 12-digit division code", "town"};
+    }
     nlohmann::json list = nlohmann::json::array();
     auto& s = c.worker.db.cached(
-        "SELECT d.code, d.name, r.xmin, r.ymin, r.xmax, r.ymax FROM divisions d LEFT JOIN idx_divisions_geom r ON r.pkid = d.rowid "
-        "WHERE d.level = 4 ORDER BY d.code");
+        "SELECT d.code, d.name, r.xmin, r.ymin, r.xmax, r.ymax, X(PointOnSurface(d.geom)), Y(PointOnSurface(d.geom)), d.parent_code "
+        "FROM divisions d LEFT JOIN idx_divisions_geom r ON r.pkid = d.rowid "
+        "WHERE d.level = ?1 AND (?2 IS NULL OR d.parent_code = ?2) ORDER BY d.code");
+    s.bind(1, level).bind(2, town);
     while (s.step()) {
         nlohmann::json t{{"code", s.column_text(0)}, {"name", s.column_text(1)}};
         t["bbox"] = s.is_null(2) ? nlohmann::json(nullptr) : nlohmann::json{s.column_double(2), s.column_double(3), s.column_double(4), s.column_double(5)};
+        t["label_point"] = s.is_null(6) ? nlohmann::json(nullptr) : nlohmann::json{s.column_double(6), s.column_double(7)};
+        if (level == 5) t["town_code"] = s.column_text(8);
         list.push_back(std::move(t));
     }
     s.reset();
-    c.send_json(200, nlohmann::json{{"towns", std::move(list)}});
+    c.send_json(200, nlohmann::json{{key, std::move(list)}});
+}
+
+void categories(Call& c) {
+    c.allow_params({});
+    nlohmann::json list = nlohmann::json::array();
+    auto& s = c.worker.db.cached("SELECT code, name, generic_terms, geometry_kind FROM place_name_categories ORDER BY code");
+    while (s.step()) {
+        list.push_back({{"code", s.column_text(0)}, {"name", s.column_text(1)}, {"generic_terms", s.column_text(2)}, {"geometry_kind", s.column_text(3)}});
+    }
+    s.reset();
+    c.send_json(200, nlohmann::json{{"categories", std::move(list)}});
 }
 
 } // namespace
@@ -91,7 +112,9 @@ void add_web_map(httplib::Server& http) {
 
 void add_tile_routes(httplib::Server& http, ServerState& state) {
     route(http, state, "GET", R"(/tiles/(\d{1,2})/(\d{1,8})/(\d{1,8})\.mvt)", "/tiles/{z}/{x}/{y}.mvt", tile);
-    route(http, state, "GET", "/api/v1/towns", "/api/v1/towns", towns);
+    route(http, state, "GET", "/api/v1/towns", "/api/v1/towns", [](Call& c) { divisions_of_level(c, 4, "towns"); });
+    route(http, state, "GET", "/api/v1/communities", "/api/v1/communities", [](Call& c) { divisions_of_level(c, 5, "communities"); });
+    route(http, state, "GET", "/api/v1/categories", "/api/v1/categories", categories);
     route(http, state, "GET", "/tiles/tilejson.json", "/tiles/tilejson.json", [](Call& c) {
         c.allow_params({});
         c.send_json(200, tiles::tilejson(c.worker.db, c.base_url() + "/tiles/{z}/{x}/{y}.mvt", 8, served_maxzoom));

@@ -174,7 +174,8 @@ std::string TileBuilder::build(store::Database& db, TileId tile) {
         auto& s = db.cached(
             "SELECT d.id, X(d.geom), Y(d.geom), d.number, d.suffix, p.name, d.status FROM door_plates d JOIN place_names p ON p.id = d.place_name_id "
             "WHERE d.id IN (SELECT pkid FROM idx_door_plates_geom WHERE xmax >= ?1 AND xmin <= ?3 AND ymax >= ?2 AND ymin <= ?4) "
-            "AND d.plate_type = 'door' AND d.status <> 'cancelled'");
+            // Cancelled (注销) plates stay on the map, drawn apart; a refused application never hung anywhere.
+            "AND d.plate_type = 'door' AND (d.status <> 'cancelled' OR d.id IN (SELECT door_plate_id FROM door_plate_cancellations))");
         bind_box(s, frame.lonlat);
         while (s.step()) {
             std::int32_t x = 0, y = 0;

@@ -1,0 +1,168 @@
+// The workbench in a real browser: Debian's chromium driven by puppeteer-core (tests/web/
+// flows.mjs) against a real `diming serve` on the server tests' registry. Each scenario
+// prints a JSON report, checked here together with what the registry holds afterwards.
+// Screenshots are kept in build/tests/artefacts/workbench-*.png.
+
+#include <catch2/catch.hpp>
+
+#include "server/registry_fixture.hpp"
+#include "support/server_process.hpp"
+#include "support/temp_dir.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+
+using namespace diming::testing;
+using nlohmann::json;
+
+namespace {
+
+const std::filesystem::path web_tests = std::filesystem::path{DIMING_SOURCE_DIR} / "tests" / "web";
+
+std::filesystem::path artefacts() {
+    const auto dir = std::filesystem::path{DIMING_BINARY}.parent_path() / "tests" / "artefacts";
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
+std::string quoted(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string{"'\\''"} : std::string(1, c);
+    return out + "'";
+}
+
+// Runs one scenario of flows.mjs; its report.
+json run_flow(const std::string& scenario, const std::string& url, const std::map<std::string, std::string>& env) {
+    REQUIRE(std::filesystem::exists(web_tests / "node_modules" / "puppeteer-core")); // ./dev test installs it (npm ci in tests/web)
+    std::string cmd = "cd " + quoted(web_tests.string()) + " && env DIMING_URL=" + quoted(url) + " ARTEFACTS=" + quoted(artefacts().string());
+    for (const auto& [k, v] : env) cmd += " " + k + "=" + quoted(v);
+    cmd += " timeout 240 node flows.mjs " + scenario;
+    std::FILE* p = popen(cmd.c_str(), "r");
+    REQUIRE(p);
+    std::string out;
+    char buf[4096];
+    while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    const int rc = pclose(p);
+    INFO(cmd << "\n" << out);
+    REQUIRE(rc == 0);
+    auto report = json::parse(out.substr(out.find('{')), nullptr, false);
+    REQUIRE(!report.is_discarded());
+    return report;
+}
+
+struct Bench {
+    TempDir dir;
+    std::filesystem::path db = dir / "registry.sqlite";
+    std::string clerk, committee;
+    std::unique_ptr<ServerProcess> server;
+    Bench() {
+        build_registry(db);
+        clerk = create_token(db, "clerk-web", "clerk");
+        committee = create_token(db, "committee-web", "committee");
+    }
+    void serve(const std::string& today) {
+        server.reset();
+        setenv("DIMING_TODAY", today.c_str(), 1);
+        server = std::make_unique<ServerProcess>(db, std::vector<std::string>{"--access-log", ""});
+        unsetenv("DIMING_TODAY");
+    }
+    std::map<std::string, std::string> env() const { return {{"CLERK_TOKEN", clerk}, {"COMMITTEE_TOKEN", committee}}; }
+};
+
+} // namespace
+
+TEST_CASE("a clerk signs in, issues a plate by clicking beside a road, makes a building's plates, approves a batch and orders the print") {
+    Bench b;
+    b.serve("2026-11-30");
+    const auto plates_before = query_int(b.db, "SELECT count(*) FROM door_plates");
+    const auto r = run_flow("clerk", b.server->url(), b.env());
+    INFO(r.dump(1));
+    CHECK(r["errors"].empty());
+    CHECK(r["lang"] == "zh-CN");
+    CHECK(r["who"].get<std::string>().find("门牌员") != std::string::npos);
+    CHECK(r["committee_tab_hidden"] == true);
+    CHECK(r["committee_section_hidden"] == true);
+    // North of 人民路, past plate 3: the odd side, after 3.
+    CHECK(r["proposal"]["road"] == "人民路");
+    CHECK(r["proposal"]["side"] == "左侧（单号）");
+    CHECK(r["proposal"]["before"] == "3");
+    CHECK(std::stoi(r["proposal"]["number"].get<std::string>()) % 2 == 1);
+    CHECK(r["issued"]["ok"] == true);
+    CHECK(r["issued"]["text"].get<std::string>().find("人民路" + r["proposal"]["number"].get<std::string>() + "号") != std::string::npos);
+    CHECK(r["building_preview"].get<std::string>().find("共 15 块") != std::string::npos);
+    CHECK(r["building"]["ok"] == true);
+    CHECK(query_int(b.db, "SELECT count(*) FROM door_plates WHERE building = '7' AND plate_type = 'room'") == 12);
+    // 1 door plate and 15 building plates, all applied, then approved in one batch.
+    CHECK(r["queue_rows"] == 16);
+    CHECK(r["queue_status_cell"] == "已申请");
+    CHECK(r["selected"] == "已选 16 条");
+    CHECK(r["moved"]["ok"] == true);
+    CHECK(query_int(b.db, "SELECT count(*) FROM issuance_events WHERE to_status = 'approved' AND note = '批量审核' AND actor = 'clerk-web'") == 16);
+    CHECK(r["order"]["ok"] == true);
+    CHECK(query_int(b.db, "SELECT count(*) FROM issuances WHERE status = 'ordered'") == 16);
+    CHECK(r["sheet"]["status"] == 200);
+    CHECK(r["sheet"]["type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    CHECK(r["sheet"]["length"].get<int>() > 1000);
+    CHECK(r["committee_write_with_clerk_cookie"] == 403);
+    CHECK(r["write_without_csrf"] == 403);
+    CHECK(r["cross_site_form_sent"] == true);
+    // Nothing but the page's own writes reached the registry: the plate, the building's 15.
+    CHECK(query_int(b.db, "SELECT count(*) FROM door_plates") == plates_before + 16);
+}
+
+TEST_CASE("a committee member sees a homophone while typing, previews a renaming and schedules it, and sees the old name in the history once the date has passed") {
+    Bench b;
+    b.serve("2026-11-30");
+    auto env = b.env();
+    env["TODAY"] = "2026-11-30";
+    env["EFFECTIVE_ON"] = "2027-01-01";
+    const auto r = run_flow("committee", b.server->url(), env);
+    INFO(r.dump(1));
+    CHECK(r["errors"].empty());
+    CHECK(r["clerk_tab_hidden"] == true);
+    CHECK(r["conflict"].get<std::string>().find("同音") != std::string::npos);
+    CHECK(r["conflict"].get<std::string>().find("人民路") != std::string::npos);
+    const auto plates = query_int(b.db, "SELECT count(*) FROM door_plates WHERE place_name_id = 2 AND status <> 'cancelled'");
+    CHECK(r["preview"].get<std::string>().find("将改写 " + std::to_string(plates) + " 块门牌地址") != std::string::npos);
+    CHECK(r["preview"].get<std::string>().find("2027-01-01 生效（预约）") != std::string::npos);
+    CHECK(r["commit_enabled_after_preview"] == true);
+    CHECK(r["renamed"]["ok"] == true);
+    CHECK(r["scheduled"].get<std::string>().find("和平东路") != std::string::npos);
+    CHECK(query_text(b.db, "SELECT name FROM place_names WHERE id = 2") == "人民东路");
+
+    // The date comes; the server carries the renaming out when it starts.
+    b.serve("2027-01-01");
+    CHECK(query_text(b.db, "SELECT name FROM place_names WHERE id = 2") == "和平东路");
+    const auto h = run_flow("history", b.server->url(), env);
+    INFO(h.dump(1));
+    CHECK(h["errors"].empty());
+    CHECK(h["history"].get<std::string>().find("人民东路 → 和平东路") != std::string::npos);
+    CHECK(h["history"].get<std::string>().find("平政地〔2026〕9号") != std::string::npos);
+}
+
+TEST_CASE("the workbench speaks English when asked, statuses and errors included, and switches back to Chinese in place") {
+    Bench b;
+    b.serve("2026-11-30");
+    // One applied issuance for the queue to show.
+    {
+        httplib::Client c = b.server->client();
+        auto res = c.Post("/api/v1/doorplates", {{"Authorization", "Bearer " + b.clerk}}, R"({"place_name_id": 1, "point": [121.0085, 30.7001]})", "application/json");
+        REQUIRE(res);
+        REQUIRE(res->status == 201);
+    }
+    const auto r = run_flow("english", b.server->url(), b.env());
+    INFO(r.dump(1));
+    CHECK(r["errors"].empty());
+    CHECK(r["lang"] == "en");
+    CHECK(r["search_tab"] == "Search");
+    CHECK(r["sign_in"] == "Sign in");
+    CHECK(r["who"].get<std::string>().find("door-plate clerk") != std::string::npos);
+    CHECK(r["clerk_tab"] == "Plates");
+    CHECK(r["status_cell"] == "applied");
+    CHECK(r["error"]["ok"] == false);
+    CHECK(r["error"]["text"].get<std::string>().find("Not found") == 0);
+    CHECK(r["after_switch"] == "门牌");
+}
