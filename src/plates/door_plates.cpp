@@ -65,14 +65,20 @@ void check_point(store::Database& db, lookup::LonLat p) {
 } // namespace
 
 IssuedPlate issue_door_plate(store::Database& db, const DoorPlateRequest& r, const std::string& actor) {
+    // One writer at a time (BEGIN IMMEDIATE): the number is chosen and taken in the same transaction.
+    store::Transaction tx{db};
+    auto out = issue_door_plate_in(db, r, actor);
+    if (!r.dry_run) tx.commit(); // a dry run rolls back: nothing written
+    return out;
+}
+
+IssuedPlate issue_door_plate_in(store::Database& db, const DoorPlateRequest& r, const std::string& actor) {
     check_designation(r.hamlet, "hamlet");
     check_designation(r.compound, "compound");
     check_designation(r.applicant, "applicant");
     check_suffix(r.suffix);
     if (r.number && (*r.number < 1 || *r.number > 99'999)) throw refusal{refusal::Kind::invalid, "a door number is between 1 and 99999", "number"};
 
-    // One writer at a time (BEGIN IMMEDIATE): the number is chosen and taken in the same transaction.
-    store::Transaction tx{db};
     check_point(db, r.point);
     IssuedPlate out;
     out.proposal = propose_number(db, r.place_name_id, r.hamlet, r.point);
@@ -116,7 +122,7 @@ IssuedPlate issue_door_plate(store::Database& db, const DoorPlateRequest& r, con
     AddressParts parts{place.column_text(1), place.column_text(0), r.hamlet, out.number, out.suffix, r.compound, "", "", ""};
     const std::string town = parts.town_code;
     out.standard_address = standard_address(db, parts);
-    if (r.dry_run) return out; // the transaction rolls back: nothing written
+    if (r.dry_run) return out;
 
     db.prepare(
           "INSERT INTO door_plates(plate_type, place_name_id, hamlet, number, suffix, compound, town_code, community_code, "
@@ -136,7 +142,6 @@ IssuedPlate issue_door_plate(store::Database& db, const DoorPlateRequest& r, con
                                              {"issuance_id", out.issuance_id},
                                              {"reused_cancelled_number", r.reuse_cancelled && r.number}}
                                   .dump()});
-    tx.commit();
     return out;
 }
 

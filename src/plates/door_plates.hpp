@@ -48,6 +48,8 @@ struct IssuedPlate {
 // In one transaction with its audit entry. Throws refusal: duplicates and numbers on the
 // wrong side are conflicts (409), unknown places not_found, bad points invalid.
 IssuedPlate issue_door_plate(store::Database& db, const DoorPlateRequest& request, const std::string& actor);
+// The same inside a transaction the caller holds (batch applications); a dry run writes nothing.
+IssuedPlate issue_door_plate_in(store::Database& db, const DoorPlateRequest& request, const std::string& actor);
 IssuedPlate issue_child_plate(store::Database& db, const ChildPlateRequest& request, const std::string& actor);
 // The same inside a transaction the caller holds (a building's plates are issued together).
 IssuedPlate issue_child_plate_in(store::Database& db, const ChildPlateRequest& request, const std::string& actor);

@@ -1,10 +1,16 @@
 // The clerks' batch work: many issuances moved at once, a building's plates from a template,
 // the cancellation (注销) of a plate. Each is one transaction, role-checked, every record audited.
 
+#include "plates/applications.hpp"
 #include "plates/building_template.hpp"
 #include "plates/cancellation.hpp"
 #include "plates/issuance.hpp"
 #include "server/request_body.hpp"
+
+#include <stdlib.h>
+
+#include <fstream>
+#include <sstream>
 
 namespace diming::server {
 
@@ -69,12 +75,91 @@ void cancel_plate(Call& c) {
                           {"issuances_cancelled", out.issuances_cancelled}, {"number_retired", out.number_retired}});
 }
 
+// A folder of its own under /tmp for one request's files (GDAL reads and writes files), removed with it.
+class ScratchFolder {
+public:
+    ScratchFolder() {
+        char name[] = "/tmp/diming-sheet-XXXXXX";
+        if (!mkdtemp(name)) throw std::runtime_error{"cannot make a temporary folder"};
+        path_ = name;
+    }
+    ~ScratchFolder() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    ScratchFolder(const ScratchFolder&) = delete;
+    ScratchFolder& operator=(const ScratchFolder&) = delete;
+    std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+private:
+    std::filesystem::path path_;
+};
+
+std::string read_whole(const std::filesystem::path& file) {
+    std::ifstream in{file, std::ios::binary};
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+constexpr const char* xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+void application_template(Call& c) {
+    c.allow_params({});
+    ScratchFolder dir;
+    const auto file = dir / "door-plate-applications.xlsx";
+    plates::write_application_template(file);
+    c.res.set_header("Content-Disposition", "attachment; filename=\"door-plate-applications.xlsx\"");
+    c.send_json(200, read_whole(file), xlsx_type);
+}
+
+// The sheet is the body (XLSX, or CSV); ?check=true only checks. Either way every row's
+// outcome comes back; nothing is written unless every row is good.
+void applications(Call& c) {
+    const auto& who = c.require(access::Role::clerk);
+    c.allow_params({"check"});
+    const auto check = c.param("check").value_or("false");
+    if (check != "true" && check != "false") throw http_error{400, "bad_request", "check is true or false", "check"};
+    const std::string type = c.req.get_header_value("Content-Type");
+    const bool xlsx = type.rfind(xlsx_type, 0) == 0;
+    const bool csv = type.rfind("text/csv", 0) == 0;
+    if (!xlsx && !csv) throw http_error{415, "unsupported_media_type", std::string{"send the sheet as "} + xlsx_type + " (or text/csv)"};
+    if (c.req.body.empty()) throw http_error{400, "bad_request", "the sheet is empty", "file"};
+    ScratchFolder dir;
+    const auto file = dir / (xlsx ? "applications.xlsx" : "applications.csv");
+    {
+        std::ofstream out{file, std::ios::binary};
+        out.write(c.req.body.data(), static_cast<std::streamsize>(c.req.body.size()));
+    }
+    std::vector<plates::ApplicationRow> rows;
+    try {
+        rows = plates::read_applications(file);
+    } catch (const input_error& e) {
+        throw http_error{400, "bad_request", e.what(), "file"};
+    }
+    const auto gazetteer = c.state.gazetteer();
+    const auto batch = write(c, [&](store::Database& db) { return plates::apply_applications(db, *gazetteer, rows, check == "true", who.name); },
+                             [](store::Database& db, const plates::ApplicationBatch& b) -> std::optional<lookup::BBox> {
+                                 if (!b.written) return std::nullopt;
+                                 auto s = db.prepare("SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM idx_door_plates_geom WHERE pkid IN (SELECT value FROM json_each(?1))");
+                                 json ids = json::array();
+                                 for (const auto& r : b.rows) ids.push_back(r.plate.door_plate_id);
+                                 s.bind(1, ids.dump());
+                                 if (!s.step() || s.is_null(0)) return std::nullopt;
+                                 return lookup::BBox{s.column_double(0), s.column_double(1), s.column_double(2), s.column_double(3)};
+                             });
+    // 200 for a check or a refused batch (the rows say why), 201 when written.
+    c.send_json(batch.written ? 201 : (check == "true" ? 200 : 422), plates::to_json(batch));
+}
+
 } // namespace
 
 void add_plate_batch_routes(httplib::Server& http, ServerState& state) {
     route(http, state, "POST", "/api/v1/issuances/transition", "/api/v1/issuances/transition", issuances_move);
     route(http, state, "POST", R"(/api/v1/doorplates/([^/]+)/building)", "/api/v1/doorplates/{id}/building", building_plates);
     route(http, state, "POST", R"(/api/v1/doorplates/([^/]+)/cancel)", "/api/v1/doorplates/{id}/cancel", cancel_plate);
+    route(http, state, "GET", "/api/v1/applications/template.xlsx", "/api/v1/applications/template.xlsx", application_template);
+    route(http, state, "POST", "/api/v1/applications", "/api/v1/applications", applications);
     route(http, state, "GET", "/api/v1/cancellation-reasons", "/api/v1/cancellation-reasons", [](Call& c) {
         c.allow_params({});
         c.send_json(200, json{{"reasons", plates::cancellation_reasons()}});

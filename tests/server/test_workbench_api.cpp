@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "core/gdal.hpp"
+
+#include <cpl_conv.h>
 #include "registry_fixture.hpp"
 #include "store/database.hpp"
 #include "support/server_process.hpp"
@@ -12,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <map>
 
 using namespace diming::testing;
 using nlohmann::json;
@@ -306,4 +310,108 @@ TEST_CASE("a scheduled renaming can be withdrawn before its date, and then nothi
     unsetenv("DIMING_TODAY");
     CHECK(w.text("SELECT name FROM place_names WHERE id = 2") == "人民东路");
     CHECK(w.get_json("/api/v1/scheduled-renamings?all=true")["scheduled_renamings"][0]["status"] == "withdrawn");
+}
+
+namespace {
+
+// A sheet of applications as the clerk fills in the template: its rows, by column name.
+std::string application_sheet(const std::filesystem::path& file, const std::vector<std::map<std::string, std::string>>& rows) {
+    {
+        auto ds = diming::gdal::create_vector("XLSX", file);
+        const std::vector<const char*> names{"道路", "乡镇街道", "门牌号", "地址", "经度", "纬度", "申请人"};
+        std::vector<std::pair<const char*, OGRFieldType>> fields;
+        for (const char* n : names) fields.emplace_back(n, OFTString);
+        diming::gdal::LayerWriter w{ds.get(), "门牌申请", wkbNone, nullptr, fields};
+        for (const auto& r : rows) {
+            for (std::size_t i = 0; i < names.size(); ++i) {
+                auto it = r.find(names[i]);
+                if (it == r.end()) w.clear(static_cast<int>(i));
+                else w.set(static_cast<int>(i), it->second);
+            }
+            w.write();
+        }
+    }
+    return read_file(file);
+}
+
+} // namespace
+
+TEST_CASE("batch applications from the XLSX template are checked row by row and written all together or not at all") {
+    Workbench w;
+    w.start();
+    auto client = w.server->client();
+    const httplib::Headers bearer{{"Authorization", "Bearer " + w.clerk}};
+    const std::string xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    // The template reads back through GDAL with its columns and its explanations.
+    auto tpl = client.Get("/api/v1/applications/template.xlsx");
+    REQUIRE(tpl);
+    REQUIRE(tpl->status == 200);
+    write_file(w.dir / "template.xlsx", tpl->body);
+    {
+        CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "FORCE"); // every cell is text: the first row is still the header
+        auto ds = diming::gdal::open_vector(w.dir / "template.xlsx");
+        OGRFeatureDefnH defn = OGR_L_GetLayerDefn(GDALDatasetGetLayer(ds.get(), 0));
+        for (const char* f : {"道路", "经度", "纬度", "门牌号", "地址", "申请人"}) {
+            INFO(f);
+            CHECK(OGR_FD_GetFieldIndex(defn, f) >= 0);
+        }
+        CHECK(GDALDatasetGetLayerCount(ds.get()) == 2);
+        CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", nullptr); // after the sheet was read: GDAL reads it lazily
+    }
+
+    const std::vector<std::map<std::string, std::string>> rows{
+        {{"道路", "人民路"}, {"经度", "121.0075"}, {"纬度", "30.7001"}, {"申请人", "张三"}},
+        {{"道路", "人民路"}, {"经度", "121.0077"}, {"纬度", "30.7001"}, {"申请人", "李四"}},                        // the next number, not the same one
+        {{"地址", "平湖市当湖街道人民路8号"}, {"经度", "121.0050"}, {"纬度", "30.6999"}, {"申请人", "王五"}},        // by address
+        {{"道路", "无名路"}, {"经度", "121.0060"}, {"纬度", "30.7001"}},                                              // unknown road
+        {{"道路", "人民路"}, {"经度", "东经121度"}, {"纬度", "30.7001"}},                                            // not a number
+        {{"道路", "人民路"}, {"门牌号", "12"}, {"经度", "121.0060"}, {"纬度", "30.6999"}},                           // taken
+        {{"道路", "人民路"}, {"经度", "130.0"}, {"纬度", "30.7001"}},                                                // outside the county
+    };
+    const auto body = application_sheet(w.dir / "apps.xlsx", rows);
+    const auto plates = w.count("SELECT count(*) FROM door_plates");
+    auto checked = client.Post("/api/v1/applications?check=true", bearer, body, xlsx.c_str());
+    REQUIRE(checked);
+    INFO(checked->body);
+    REQUIRE(checked->status == 200);
+    auto r = json::parse(checked->body);
+    REQUIRE(r["rows"].size() == rows.size());
+    CHECK(r["problems"] == 4);
+    CHECK(r["written"] == false);
+    CHECK(r["rows"][0]["ok"] == true);
+    CHECK(r["rows"][0]["row"] == 2); // the header is row 1
+    CHECK(r["rows"][1]["ok"] == true);
+    CHECK(r["rows"][0]["number"] != r["rows"][1]["number"]);
+    CHECK(r["rows"][2]["ok"] == true);
+    CHECK(r["rows"][2]["standard_address"].get<std::string>().find("人民路8号") != std::string::npos);
+    CHECK(r["rows"][3]["problem"]["code"] == "unknown_place");
+    CHECK(r["rows"][3]["problem"]["field"] == "road");
+    CHECK(r["rows"][4]["problem"]["field"] == "lon");
+    CHECK(r["rows"][5]["problem"]["code"] == "refused");
+    CHECK(r["rows"][5]["problem"]["field"] == "number");
+    CHECK(r["rows"][6]["problem"]["field"] == "point");
+    CHECK(w.count("SELECT count(*) FROM door_plates") == plates);
+
+    // Submitted with its problems: nothing is written.
+    auto refused = client.Post("/api/v1/applications", bearer, body, xlsx.c_str());
+    REQUIRE(refused);
+    CHECK(refused->status == 422);
+    CHECK(w.count("SELECT count(*) FROM door_plates") == plates);
+
+    // The good rows alone: all written, each with its issuance and audit entry.
+    const auto good = application_sheet(w.dir / "good.xlsx", {rows[0], rows[1], rows[2]});
+    auto done = client.Post("/api/v1/applications", bearer, good, xlsx.c_str());
+    REQUIRE(done);
+    INFO(done->body);
+    CHECK(done->status == 201);
+    CHECK(w.count("SELECT count(*) FROM door_plates") == plates + 3);
+    CHECK(w.count("SELECT count(*) FROM issuances WHERE applicant IN ('张三', '李四', '王五') AND status = 'applied'") == 3);
+    CHECK(w.count("SELECT count(*) FROM audit_log WHERE action = 'door_plate.create' AND actor = 'clerk-1'") == 3);
+
+    // Not a sheet, the wrong type, no point columns, the wrong role.
+    CHECK(client.Post("/api/v1/applications", bearer, "not a spreadsheet", xlsx.c_str())->status == 400);
+    CHECK(client.Post("/api/v1/applications", bearer, good, "application/json")->status == 415);
+    CHECK(client.Post("/api/v1/applications", bearer, "道路,申请人\n人民路,张三\n", "text/csv")->status == 400);
+    CHECK(client.Post("/api/v1/applications", {{"Authorization", "Bearer " + w.committee}}, good, xlsx.c_str())->status == 403);
 }

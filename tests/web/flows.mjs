@@ -82,6 +82,25 @@ try {
     await page.click('#building-submit');
     report.building = await waitStatus(page, '#building-status');
 
+    // Batch applications from a sheet: checked row by row, submitted only without problems.
+    await page.click('#applications-section summary');
+    const fs = await import('fs');
+    const bad = `${artefacts}/applications-bad.csv`, good = `${artefacts}/applications-good.csv`;
+    fs.writeFileSync(bad, '道路,经度,纬度,申请人\n人民路,121.0090,30.7001,赵六\n无名路,121.0092,30.7001,钱七\n');
+    fs.writeFileSync(good, '道路,经度,纬度,申请人\n人民路,121.0090,30.7001,赵六\n');
+    const input = await page.$('#applications-form input[type=file]');
+    await input.uploadFile(bad);
+    await page.click('#applications-check');
+    report.applications_check = await waitStatus(page, '#applications-status');
+    report.applications_rows = await page.$$eval('#applications-rows li', (l) => l.map((x) => x.innerText));
+    report.applications_submit_enabled_with_problems = await page.$eval('#applications-submit', (b) => !b.disabled);
+    await input.uploadFile(good);
+    await page.click('#applications-check');
+    await page.waitForFunction(() => !document.getElementById('applications-submit').disabled, { timeout: 10000 });
+    await page.click('#applications-submit');
+    await page.waitForFunction(() => document.getElementById('applications-status').innerText.includes('写入'), { timeout: 10000 });
+    report.applications_written = await text(page, '#applications-status');
+
     // The queue: applied ones, all selected, approved in one batch.
     await page.select('#queue-form select[name=status]', 'applied');
     await page.click('#queue-refresh');

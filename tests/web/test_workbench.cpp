@@ -74,7 +74,7 @@ struct Bench {
 
 } // namespace
 
-TEST_CASE("a clerk signs in, issues a plate by clicking beside a road, makes a building's plates, approves a batch and orders the print") {
+TEST_CASE("a clerk signs in, issues a plate by clicking beside a road, makes a building's plates, applies from a sheet, approves a batch and orders the print") {
     Bench b;
     b.serve("2026-11-30");
     const auto plates_before = query_int(b.db, "SELECT count(*) FROM door_plates");
@@ -95,22 +95,31 @@ TEST_CASE("a clerk signs in, issues a plate by clicking beside a road, makes a b
     CHECK(r["building_preview"].get<std::string>().find("共 15 块") != std::string::npos);
     CHECK(r["building"]["ok"] == true);
     CHECK(query_int(b.db, "SELECT count(*) FROM door_plates WHERE building = '7' AND plate_type = 'room'") == 12);
-    // 1 door plate and 15 building plates, all applied, then approved in one batch.
-    CHECK(r["queue_rows"] == 16);
+    // The sheet with an unknown road: its row named, nothing submitted; then the good row alone, written.
+    CHECK(r["applications_check"]["ok"] == false);
+    CHECK(r["applications_check"]["text"] == "共 2 行，1 行有问题");
+    CHECK(r["applications_rows"][0].get<std::string>().find("第 2 行 可发放") == 0);
+    CHECK(r["applications_rows"][1].get<std::string>().find("第 3 行 登记簿中没有这个道路或村") == 0);
+    CHECK(r["applications_submit_enabled_with_problems"] == false);
+    CHECK(r["applications_written"] == "已写入 1 块门牌");
+    CHECK(query_int(b.db, "SELECT count(*) FROM issuances WHERE applicant = '赵六'") == 1);
+    CHECK(query_int(b.db, "SELECT count(*) FROM issuances WHERE applicant = '钱七'") == 0);
+    // 2 door plates and 15 building plates, all applied, then approved in one batch.
+    CHECK(r["queue_rows"] == 17);
     CHECK(r["queue_status_cell"] == "已申请");
-    CHECK(r["selected"] == "已选 16 条");
+    CHECK(r["selected"] == "已选 17 条");
     CHECK(r["moved"]["ok"] == true);
-    CHECK(query_int(b.db, "SELECT count(*) FROM issuance_events WHERE to_status = 'approved' AND note = '批量审核' AND actor = 'clerk-web'") == 16);
+    CHECK(query_int(b.db, "SELECT count(*) FROM issuance_events WHERE to_status = 'approved' AND note = '批量审核' AND actor = 'clerk-web'") == 17);
     CHECK(r["order"]["ok"] == true);
-    CHECK(query_int(b.db, "SELECT count(*) FROM issuances WHERE status = 'ordered'") == 16);
+    CHECK(query_int(b.db, "SELECT count(*) FROM issuances WHERE status = 'ordered'") == 17);
     CHECK(r["sheet"]["status"] == 200);
     CHECK(r["sheet"]["type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     CHECK(r["sheet"]["length"].get<int>() > 1000);
     CHECK(r["committee_write_with_clerk_cookie"] == 403);
     CHECK(r["write_without_csrf"] == 403);
     CHECK(r["cross_site_form_sent"] == true);
-    // Nothing but the page's own writes reached the registry: the plate, the building's 15.
-    CHECK(query_int(b.db, "SELECT count(*) FROM door_plates") == plates_before + 16);
+    // Nothing but the page's own writes reached the registry: two plates, the building's 15.
+    CHECK(query_int(b.db, "SELECT count(*) FROM door_plates") == plates_before + 17);
 }
 
 TEST_CASE("a committee member sees a homophone while typing, previews a renaming and schedules it, and sees the old name in the history once the date has passed") {

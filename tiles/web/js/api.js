@@ -15,17 +15,20 @@
 
   var api = { csrf: null, onSessionEnded: null };
 
+  // body: an object (sent as JSON) or a File / Blob (sent as it is, with its type).
   api.request = function (method, url, body) {
     var headers = {};
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    var raw = typeof Blob !== 'undefined' && body instanceof Blob;
+    if (body !== undefined) headers['Content-Type'] = raw ? (body.type || 'application/octet-stream') : 'application/json';
     if (method !== 'GET' && api.csrf) headers['X-CSRF-Token'] = api.csrf;
-    return fetch(url, { method: method, headers: headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) })
+    return fetch(url, { method: method, headers: headers, credentials: 'same-origin', body: body === undefined ? undefined : raw ? body : JSON.stringify(body) })
       .catch(function () { throw new ApiError(0, null); })
       .then(function (r) {
         if (r.status === 204) return null;
         return r.text().then(function (text) {
           var parsed = null;
           try { parsed = text ? JSON.parse(text) : null; } catch (e) { parsed = null; }
+          if (r.status === 422 && parsed && parsed.rows) return parsed; // a batch refused row by row: the rows say why
           if (!r.ok) {
             var err = new ApiError(r.status, parsed);
             if (err.code === 'session_ended' && api.onSessionEnded) api.onSessionEnded();

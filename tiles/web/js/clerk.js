@@ -114,6 +114,46 @@
     $('cancel-selected').textContent = t('clerk.selected_plate', { address: p.standard_address });
   });
 
+  // ---- batch applications from the XLSX template ----------------------------------------------
+  var appForm = $('applications-form');
+  function sheet() {
+    var f = appForm.elements.sheet.files[0];
+    if (!f) return null;
+    var type = /\.csv$/i.test(f.name) ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    return new Blob([f], { type: type });
+  }
+  function problemText(p) {
+    var field = tOr('field', p.field);
+    var text = t('app_problem.' + p.code, { field: field });
+    return text === 'app_problem.' + p.code ? p.message : text;
+  }
+  function showRows(r) {
+    $('applications-rows').innerHTML = r.rows.map(function (row) {
+      return '<li class="' + (row.ok ? 'ok' : 'bad') + '"><b>' + esc(t('clerk.app_row', { row: row.row })) + '</b> ' +
+        (row.ok ? esc(t('clerk.app_ok', { address: row.standard_address })) :
+          esc(problemText(row.problem)) + ' <small title="' + esc(row.problem.message) + '">' + esc(row.problem.message) + '</small>') + '</li>';
+    }).join('');
+  }
+  function sendSheet(check) {
+    var body = sheet();
+    if (!body) return;
+    $('applications-submit').disabled = true;
+    D.api.post('/api/v1/applications' + (check ? '?check=true' : ''), body).then(function (r) {
+      showRows(r);
+      if (r.written) {
+        D.say($('applications-status'), esc(t('clerk.app_written', { rows: r.rows.length })), 'ok');
+        D.map.refreshTiles();
+        loadQueue();
+      } else {
+        D.say($('applications-status'), esc(t('clerk.app_summary', { rows: r.rows.length, problems: r.problems })), r.problems ? 'error' : 'ok');
+        $('applications-submit').disabled = !(check && r.problems === 0);
+      }
+    }, function (err) { D.say($('applications-status'), D.api.describe(err), 'error'); });
+  }
+  $('applications-check').addEventListener('click', function () { sendSheet(true); });
+  $('applications-submit').addEventListener('click', function () { sendSheet(false); });
+  appForm.elements.sheet.addEventListener('change', function () { $('applications-submit').disabled = true; $('applications-rows').innerHTML = ''; });
+
   // ---- the issuance queue -----------------------------------------------------------------
   var queue = $('queue-form');
   var rows = $('queue-rows');
