@@ -248,7 +248,7 @@ void doorplate_by_id(Call& c) {
 }
 
 void issuances_list(Call& c) {
-    c.allow_params({"status", "road", "from", "to", "print_order", "limit", "after"});
+    c.allow_params({"status", "kind", "road", "q", "from", "to", "print_order", "limit", "after"});
     plates::IssuanceFilter f;
     f.status = c.param("status");
     f.road = c.param("road");
@@ -258,6 +258,8 @@ void issuances_list(Call& c) {
     if (auto v = c.param("limit")) f.limit = static_cast<int>(lookup::parse_integer(*v, "limit", 1, plates::max_issuance_limit));
     if (auto v = c.param("after")) f.after = lookup::parse_integer(*v, "after", 0, std::numeric_limits<std::int64_t>::max());
     if (f.road) f.road = lookup::parse_text(*f.road, "road", 40);
+    f.kind = c.param("kind");
+    if (auto q = c.param("q")) f.q = lookup::parse_text(*q, "q", 100);
     c.send_json(200, plates::list_issuances(c.worker.db, f));
 }
 

@@ -5,6 +5,7 @@
 #include "lookup/query.hpp"
 #include "naming/checks.hpp"
 #include "naming/renaming.hpp"
+#include "server/api_description.hpp"
 #include "server/call.hpp"
 #include "server/connections.hpp"
 #include "store/migrations.hpp"
@@ -569,6 +570,13 @@ void serve(const ServerOptions& options, const std::function<void(int port)>& on
     add_registry_routes(http, state);
     add_session_routes(http, state);
     add_plate_batch_routes(http, state);
+    // The whole API described, from the routes just registered (and this route itself).
+    route(http, state, "GET", "/api", "/api", [](Call& c) {
+        c.allow_params({});
+        c.send_json(200, openapi(c.state.routes, c.base_url(), c.state.options.open_reads).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                    "application/vnd.oai.openapi+json;version=3.0");
+    });
+    openapi(state.routes, "", true); // a route without its description stops the server here, not a client later
     add_web_map(http);
     if (options.list_routes) {
         for (const auto& r : state.routes) std::cout << r.method << '\t' << r.name << '\t' << r.pattern << '\n';
