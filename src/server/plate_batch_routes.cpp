@@ -6,11 +6,9 @@
 #include "plates/cancellation.hpp"
 #include "plates/issuance.hpp"
 #include "server/request_body.hpp"
-
-#include <stdlib.h>
+#include "server/scratch_folder.hpp"
 
 #include <fstream>
-#include <sstream>
 
 namespace diming::server {
 
@@ -73,33 +71,6 @@ void cancel_plate(Call& c) {
                            [&](store::Database& db, const plates::CancellationResult&) { return indexed_box(db, "door_plates", k.door_plate_id, 0); });
     c.send_json(200, json{{"id", k.door_plate_id}, {"status", "cancelled"}, {"plates_cancelled", out.plates_cancelled},
                           {"issuances_cancelled", out.issuances_cancelled}, {"number_retired", out.number_retired}});
-}
-
-// A folder of its own under /tmp for one request's files (GDAL reads and writes files), removed with it.
-class ScratchFolder {
-public:
-    ScratchFolder() {
-        char name[] = "/tmp/diming-sheet-XXXXXX";
-        if (!mkdtemp(name)) throw std::runtime_error{"cannot make a temporary folder"};
-        path_ = name;
-    }
-    ~ScratchFolder() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    ScratchFolder(const ScratchFolder&) = delete;
-    ScratchFolder& operator=(const ScratchFolder&) = delete;
-    std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
-private:
-    std::filesystem::path path_;
-};
-
-std::string read_whole(const std::filesystem::path& file) {
-    std::ifstream in{file, std::ios::binary};
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
 }
 
 constexpr const char* xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -10,13 +10,9 @@
 #include "printing/print_order.hpp"
 #include "server/call.hpp"
 #include "server/request_body.hpp"
+#include "server/scratch_folder.hpp"
 
-#include <unistd.h>
-
-#include <cstdlib>
 #include <limits>
-#include <fstream>
-#include <sstream>
 
 namespace diming::server {
 
@@ -323,23 +319,11 @@ void print_order_by_id(Call& c) {
 void print_order_export(Call& c, bool xlsx) {
     c.allow_params({});
     const auto id = c.path_id();
-    char dir_template[] = "/tmp/diming-print-XXXXXX";
-    if (!mkdtemp(dir_template)) throw std::runtime_error{"cannot make a temporary folder"};
-    const std::filesystem::path dir{dir_template};
+    ScratchFolder dir;
     const auto file = dir / ("print-order-" + std::to_string(id) + (xlsx ? ".xlsx" : ".csv"));
-    std::string content;
-    try {
-        if (xlsx) printing::export_xlsx(c.worker.db, id, file);
-        else printing::export_csv(c.worker.db, id, file);
-        std::ifstream in{file, std::ios::binary};
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        content = ss.str();
-    } catch (...) {
-        std::filesystem::remove_all(dir);
-        throw;
-    }
-    std::filesystem::remove_all(dir);
+    if (xlsx) printing::export_xlsx(c.worker.db, id, file);
+    else printing::export_csv(c.worker.db, id, file);
+    std::string content = read_whole(file);
     c.res.set_header("Content-Disposition", "attachment; filename=\"" + file.filename().string() + "\"");
     c.send_json(200, std::move(content),
                 xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8");
