@@ -107,7 +107,9 @@ try {
     await page.waitForFunction(() => document.querySelectorAll('#queue-rows tr').length > 0, { timeout: 10000 });
     report.queue_rows = await page.$$eval('#queue-rows tr', (r) => r.length);
     report.queue_status_cell = await text(page, '#queue-rows tr td.st');
-    await page.click('#queue-all');
+    // Every match of the filter, not only this page.
+    await page.click('#queue-select-matching');
+    await page.waitForFunction(() => document.getElementById('queue-selected').textContent !== '已选 0 条', { timeout: 10000 });
     report.selected = await text(page, '#queue-selected');
     await page.select('#queue-to', 'approved');
     await page.type('#queue-note', '批量审核');

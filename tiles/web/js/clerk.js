@@ -161,9 +161,9 @@
   var nextAfter = null;
   var shown = [];
 
-  function queueUrl(after) {
+  function queueUrl(after, limit) {
     var f = queue.elements;
-    var q = ['limit=200'];
+    var q = ['limit=' + (limit || 200)];
     if (f.status.value) q.push('status=' + encodeURIComponent(f.status.value));
     if (f.kind.value) q.push('kind=' + encodeURIComponent(f.kind.value));
     if (f.road.value.trim()) q.push('road=' + encodeURIComponent(f.road.value.trim()));
@@ -213,6 +213,21 @@
     renderRows();
   });
   function selectedIds() { return Object.keys(selected).map(Number); }
+  // Every issuance the filters match, page after page, up to what one batch moves.
+  $('queue-select-matching').addEventListener('click', function () {
+    var all = {};
+    function page(after) {
+      return D.api.get(queueUrl(after, 1000)).then(function (r) {
+        r.issuances.forEach(function (i) { all[i.id] = true; });
+        if (r.more && Object.keys(all).length < 5000) return page(r.next_after);
+        return null;
+      });
+    }
+    page(null).then(function () {
+      selected = all;
+      renderRows();
+    }, function (err) { D.say($('queue-status'), D.api.describe(err), 'error'); });
+  });
   $('queue-move').addEventListener('click', function () {
     var to = $('queue-to').value;
     var ids = selectedIds();
