@@ -169,7 +169,8 @@ void add_naming(CLI::App& cmd) {
         std::cerr << "place name " << a->id << " retired\n";
     });
 
-    auto* rename = cmd.add_subcommand("rename", "Rename a place: history, pinyin, every plate re-addressed and re-issued, in one transaction");
+    auto* rename = cmd.add_subcommand("rename", "Rename a place: history, pinyin, every plate re-addressed and re-issued, in one transaction "
+                                                "(scheduled when the effective date is after today)");
     rename->add_option("--db", a->db, "registry database")->required();
     rename->add_option("id", a->id, "place name id")->required();
     rename->add_option("--to", a->name, "the new name")->required();
@@ -182,16 +183,31 @@ void add_naming(CLI::App& cmd) {
         auto db = open();
         naming::Renaming r{a->id, a->name, a->doc, a->decided, a->effective, a->reason, a->accept};
         try {
-            const auto out = naming::rename_place(db, r, store::cli_actor());
-            std::cout << nlohmann::json{{"id", a->id}, {"former_name", out.former_name}, {"name", a->name}, {"pinyin", out.new_pinyin},
-                                        {"renaming_id", out.history_id}, {"plates_readdressed", out.plates_readdressed},
-                                        {"issuances_created", out.issuances_created}}
+            const auto out = naming::rename_or_schedule(db, r, store::cli_actor());
+            if (out.scheduled) {
+                std::cout << nlohmann::json{{"id", a->id}, {"status", "scheduled"}, {"scheduled_renaming_id", out.scheduled_id}, {"new_name", a->name},
+                                            {"effective_on", a->effective}}
+                                 .dump()
+                          << '\n';
+                return;
+            }
+            std::cout << nlohmann::json{{"id", a->id}, {"status", "renamed"}, {"former_name", out.done.former_name}, {"name", a->name},
+                                        {"pinyin", out.done.new_pinyin}, {"renaming_id", out.done.history_id},
+                                        {"plates_readdressed", out.done.plates_readdressed}, {"issuances_created", out.done.issuances_created}}
                              .dump()
                       << '\n';
         } catch (const naming::naming_error& e) {
             report(e.conflicts());
             throw;
         }
+    });
+
+    auto* due = cmd.add_subcommand("apply-due", "Carry out the renamings scheduled for today or before (a running server does it each minute)");
+    due->add_option("--db", a->db, "registry database")->required();
+    due->callback([a, open] {
+        auto db = open();
+        const auto renamed = naming::apply_due_renamings(db, naming::today(), store::cli_actor());
+        std::cout << nlohmann::json{{"today", naming::today()}, {"renamed", renamed}}.dump() << '\n';
     });
 }
 

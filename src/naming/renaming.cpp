@@ -203,6 +203,17 @@ std::int64_t schedule_renaming(store::Database& db, const Renaming& r, const std
     return id;
 }
 
+RenamingOutcome rename_or_schedule(store::Database& db, const Renaming& r, const std::string& actor, const NamingRules& rules) {
+    RenamingOutcome out;
+    if (is_date(r.effective_on) && r.effective_on > today()) {
+        out.scheduled = true;
+        out.scheduled_id = schedule_renaming(db, r, actor, rules);
+    } else {
+        out.done = rename_place(db, r, actor, rules);
+    }
+    return out;
+}
+
 void withdraw_renaming(store::Database& db, std::int64_t id, const std::string& actor) {
     store::Transaction tx{db};
     auto s = db.prepare("SELECT status, place_name_id, new_name FROM scheduled_renamings WHERE id = ?1");

@@ -62,6 +62,15 @@ struct ScheduledRenaming {
 // Checks the renaming as rename_place would (a dry run) and records it for effective_on,
 // which must be after today. Throws naming_error or refusal (one coming renaming per place).
 std::int64_t schedule_renaming(store::Database& db, const Renaming& renaming, const std::string& actor, const NamingRules& rules = {});
+// What the committee's decision does: carried out now when effective_on has come (today or
+// before), else scheduled for that date. The server and the CLI both decide through this.
+struct RenamingOutcome {
+    bool scheduled = false;
+    std::int64_t scheduled_id = 0; // when scheduled
+    RenamingResult done;           // when carried out
+};
+RenamingOutcome rename_or_schedule(store::Database& db, const Renaming& renaming, const std::string& actor, const NamingRules& rules = {});
+
 // Withdraws a scheduled renaming that has not happened. Throws refusal.
 void withdraw_renaming(store::Database& db, std::int64_t id, const std::string& actor);
 // Carries out every scheduled renaming due on or before `on`, each in its own transaction; one

@@ -111,18 +111,16 @@ void names_rename(Call& c) {
     const auto& who = c.require(access::Role::committee);
     Body b{c, {"new_name", "decision_doc", "decided_on", "effective_on", "reason", "accept"}};
     const auto r = renaming_from(c, b);
-    if (naming::is_date(r.effective_on) && r.effective_on > naming::today()) {
-        const auto id = write(c, [&](store::Database& db) { return naming::schedule_renaming(db, r, who.name); });
-        c.state.reload_names();
-        c.send_json(202, json{{"id", r.place_name_id}, {"status", "scheduled"}, {"scheduled_renaming_id", id}, {"new_name", r.new_name},
+    const auto out = write(c, [&](store::Database& db) { return naming::rename_or_schedule(db, r, who.name); }, place_touched(r.place_name_id));
+    c.state.reload_names();
+    if (out.scheduled) {
+        c.send_json(202, json{{"id", r.place_name_id}, {"status", "scheduled"}, {"scheduled_renaming_id", out.scheduled_id}, {"new_name", r.new_name},
                               {"effective_on", r.effective_on}});
         return;
     }
-    const auto out = write(c, [&](store::Database& db) { return naming::rename_place(db, r, who.name); }, place_touched(r.place_name_id));
-    c.state.reload_names();
-    c.send_json(200, json{{"id", r.place_name_id}, {"status", "renamed"}, {"former_name", out.former_name}, {"name", r.new_name}, {"pinyin", out.new_pinyin},
-                          {"renaming_id", out.history_id}, {"plates_readdressed", out.plates_readdressed},
-                          {"issuances_created", out.issuances_created}});
+    c.send_json(200, json{{"id", r.place_name_id}, {"status", "renamed"}, {"former_name", out.done.former_name}, {"name", r.new_name},
+                          {"pinyin", out.done.new_pinyin}, {"renaming_id", out.done.history_id}, {"plates_readdressed", out.done.plates_readdressed},
+                          {"issuances_created", out.done.issuances_created}});
 }
 
 // The impact preview: what the renaming would do, done and rolled back (the same code path).

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -120,6 +121,18 @@ TEST_CASE("every diming subcommand runs in a walk through a bureau's day, with i
                                             "--decided", "2026-11-01", "--effective", "2026-11-02"}).out);
     CHECK(renamed["former_name"] == road);
     CHECK(renamed["plates_readdressed"].get<int>() > 0);
+    // A renaming for a later date is scheduled; on that date `names apply-due` carries it out.
+    const auto later = hits[2]["id"].get<std::int64_t>();
+    const auto scheduled = json::parse(w.run({"names", "rename", "--db", w.db, std::to_string(later), "--to", "试验将来街", "--doc", "平政地〔2026〕4号",
+                                              "--decided", "2026-11-01", "--effective", "2099-01-01"}).out);
+    CHECK(scheduled["status"] == "scheduled");
+    CHECK(w.text("SELECT name FROM place_names WHERE id = " + std::to_string(later)) != "试验将来街");
+    CHECK(json::parse(w.run({"names", "apply-due", "--db", w.db}).out)["renamed"].empty());
+    setenv("DIMING_TODAY", "2099-01-01", 1);
+    const auto due = json::parse(w.run({"names", "apply-due", "--db", w.db}).out);
+    unsetenv("DIMING_TODAY");
+    CHECK(due["renamed"] == json::array({later}));
+    CHECK(w.text("SELECT name FROM place_names WHERE id = " + std::to_string(later)) == "试验将来街");
 
     // A clerk: a plate, its issuance through a print order, installed.
     const auto other = hits[1]["id"].get<std::int64_t>();
