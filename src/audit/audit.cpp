@@ -21,12 +21,14 @@ namespace {
 // community boundary containing its point.
 constexpr const char* per_record_sql = R"sql(
 WITH r AS (
-  SELECT m.level, m.spatially_consistent, p.key_road, p.town_code AS town,
+  SELECT m.level, m.auto_spatially_consistent AS spatially_consistent, p.key_road, p.town_code AS town,
          coalesce(p.community_code, dp.community_code,
            (SELECT d.code FROM divisions d WHERE d.level = 5 AND p.geom IS NOT NULL AND d.rowid IN
               (SELECT pkid FROM idx_divisions_geom WHERE xmin <= X(p.geom) AND xmax >= X(p.geom) AND ymin <= Y(p.geom) AND ymax >= Y(p.geom))
             AND ST_Within(p.geom, d.geom) LIMIT 1)) AS community,
-         m.level IN ('exact','room','building','plate','fuzzy') AS textual
+         m.auto_level IN ('exact','room','building','plate','fuzzy') AS textual,
+         m.decision_kind NOT IN ('unregistered','demolished','duplicate') AS governed,
+         m.decision_kind NOT IN ('unregistered','demolished','duplicate') AND m.level IN ('exact','room','building','plate','fuzzy','manual') AS governed_textual
   FROM match_results m
   JOIN source_addresses p ON p.id = m.police_address_id
   LEFT JOIN source_addresses c ON c.id = m.civil_address_id
@@ -37,7 +39,7 @@ WITH r AS (
 std::vector<RateRow> rates(const store::Database& db, std::int64_t run, const std::string& group, const std::string& name) {
     std::vector<RateRow> out;
     auto st = db.prepare(std::string{per_record_sql} + "SELECT " + group + ", " + name +
-                         ", count(*), sum(textual), sum(textual AND spatially_consistent = 1) FROM r GROUP BY 1 ORDER BY 1");
+                         ", count(*), sum(textual), sum(textual AND spatially_consistent = 1), sum(governed), sum(governed_textual) FROM r GROUP BY 1 ORDER BY 1");
     st.bind(1, run);
     while (st.step()) {
         RateRow row;
@@ -46,6 +48,8 @@ std::vector<RateRow> rates(const store::Database& db, std::int64_t run, const st
         row.police = st.column_int(2);
         row.textual = st.column_int(3);
         row.spatial = st.column_int(4);
+        row.governed_police = st.column_int(5);
+        row.governed_textual = st.column_int(6);
         out.push_back(std::move(row));
     }
     return out;
@@ -60,7 +64,8 @@ std::string pct(double v) {
 
 nlohmann::json row_json(const RateRow& r) {
     return {{"code", r.code}, {"name", r.name}, {"police_records", r.police}, {"textual", r.textual}, {"spatial", r.spatial},
-            {"textual_rate", r.textual_rate()}, {"spatial_rate", r.spatial_rate()}};
+            {"textual_rate", r.textual_rate()}, {"spatial_rate", r.spatial_rate()},
+            {"governed_police_records", r.governed_police}, {"governed_textual", r.governed_textual}, {"governed_rate", r.governed_rate()}};
 }
 
 } // namespace

@@ -23,9 +23,13 @@ namespace diming::audit {
 struct RateRow {
     std::string code;  // town or community code, or the road's key
     std::string name;
-    std::int64_t police = 0, textual = 0, spatial = 0;
+    std::int64_t police = 0, textual = 0, spatial = 0; // what the matcher found by itself
+    // After governance (match/governance.hpp): hand links count, records decided to be no
+    // address (unregistered, demolished, duplicate) leave the denominator.
+    std::int64_t governed_police = 0, governed_textual = 0;
     double textual_rate() const { return police ? static_cast<double>(textual) / static_cast<double>(police) : 0; }
     double spatial_rate() const { return police ? static_cast<double>(spatial) / static_cast<double>(police) : 0; }
+    double governed_rate() const { return governed_police ? static_cast<double>(governed_textual) / static_cast<double>(governed_police) : 0; }
 };
 
 struct TrendPoint {

@@ -64,6 +64,11 @@ void add_match(CLI::App& app) {
                     static_cast<long long>(s.covered), static_cast<long long>(s.civil_records));
         std::printf("  conflicts: %lld plates linked by two or more records, %lld links beyond %.0f m, %lld ties\n",
                     static_cast<long long>(s.shared_plates), static_cast<long long>(s.far_links), a->distance, static_cast<long long>(s.ties));
+        if (s.decided > 0) {
+            std::printf("  governed rate       %6.2f%%  (%lld / %lld after %lld decisions: %lld linked by hand, %lld records changed since decided)\n",
+                        100 * s.governed_rate(), static_cast<long long>(s.governed_textual), static_cast<long long>(s.governed_police),
+                        static_cast<long long>(s.decided), static_cast<long long>(s.manual), static_cast<long long>(s.changed_since_decision));
+        }
     });
 }
 

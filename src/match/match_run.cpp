@@ -1,8 +1,11 @@
 #include "match/match_run.hpp"
 
+#include "address/gazetteer.hpp"
 #include "address/normalize.hpp"
+#include "address/parser.hpp"
 #include "address/similarity.hpp"
 #include "core/proj.hpp"
+#include "match/governance.hpp"
 #include "pinyin/romanizer.hpp"
 #include "store/audit_log.hpp"
 
@@ -23,12 +26,16 @@ bool is_textual(const std::string& level) {
     return level == "exact" || level == "room" || level == "building" || level == "plate" || level == "fuzzy";
 }
 
+bool is_linked(const std::string& level) { return is_textual(level) || level == "manual"; }
+
 namespace {
 
 enum KeyLevel { road = 0, plate = 1, building = 2, room = 3 };
 
 struct Record {
     std::int64_t id = 0;
+    std::optional<std::string> source_id;       // the source's own id (地址编码)
+    std::optional<std::int64_t> door_plate_id;  // civil records that are registry plates
     std::string raw;                 // the address text as imported
     std::array<std::string, 4> keys; // road, plate, building, room
     bool has_point = false;
@@ -66,17 +73,27 @@ struct Result {
     std::optional<double> distance;
     int ties = 0;
     std::string reason;
+    // Governance (governance.hpp): what the automatic matcher answered, the decision applied.
+    std::string auto_level = "unmatched";
+    std::optional<std::int64_t> auto_civil_id;
+    std::optional<double> auto_distance;
+    int auto_ties = 0;
+    std::int64_t decision_id = 0;
+    std::string decision_kind;
+    bool changed_since_decision = false;
 };
 
 std::vector<Record> load(store::Database& db, std::int64_t dataset, bool police, const proj::Transformation& to_metres) {
     std::vector<Record> out;
-    auto st = db.prepare("SELECT id, raw_address, key_road, key_plate, key_building, key_room, X(geom), Y(geom), components "
+    auto st = db.prepare("SELECT id, raw_address, key_road, key_plate, key_building, key_room, X(geom), Y(geom), components, source_id, door_plate_id "
                          "FROM source_addresses WHERE dataset_id = ?1 ORDER BY id");
     st.bind(1, dataset);
     while (st.step()) {
         Record r;
         r.id = st.column_int(0);
         r.raw = st.column_text(1);
+        r.source_id = st.column_text_opt(9);
+        if (!st.is_null(10)) r.door_plate_id = st.column_int(10);
         for (int k = 0; k < 4; ++k) r.keys[static_cast<std::size_t>(k)] = st.column_text(2 + k);
         if (!st.is_null(6)) {
             try {
@@ -129,7 +146,8 @@ public:
         }
     }
 
-    Result match(const Record& p) const {
+    // `rejected`: civil records (by index) governance forbids for this record.
+    Result match(const Record& p, const std::unordered_set<int>* rejected = nullptr) const {
         Result r;
         r.police_id = p.id;
         static constexpr const char* names[] = {"road", "plate", "building", "room"};
@@ -139,7 +157,7 @@ public:
             if (key.empty()) continue;
             auto it = by_key_[k].find(key);
             if (it == by_key_[k].end()) continue;
-            choose(p, it->second, r);
+            if (!choose(p, it->second, r, rejected)) continue;
             const auto& c = civil_[static_cast<std::size_t>(*r.civil_index)];
             r.level = c.raw == p.raw ? "exact" : names[k];
             r.score = r.level == "exact" ? 1.0 : k == room ? 0.98 : k == building ? 0.96 : 0.94;
@@ -159,7 +177,7 @@ public:
                     const std::string swapped = candidate + key.substr(p.keys[road].size());
                     auto it = by_key_[k].find(swapped);
                     if (it == by_key_[k].end()) continue;
-                    choose(p, it->second, r);
+                    if (!choose(p, it->second, r, rejected)) continue;
                     r.level = "fuzzy";
                     r.score = score;
                     const auto cparts = split_key(candidate);
@@ -171,8 +189,7 @@ public:
             }
         }
         // 3. The road is known but not this number: the nearest plate on it, not a match.
-        if (auto it = by_key_[road].find(p.keys[road]); !p.keys[road].empty() && it != by_key_[road].end()) {
-            choose(p, it->second, r);
+        if (auto it = by_key_[road].find(p.keys[road]); !p.keys[road].empty() && it != by_key_[road].end() && choose(p, it->second, r, rejected)) {
             r.level = "road";
             r.score = 0.5;
             const auto parts = split_key(finest_key(p));
@@ -184,7 +201,7 @@ public:
         }
         // 4. Nothing textual: the nearest civil plate within the distance.
         if (p.has_point) {
-            if (auto nearest = nearest_within(p.x, p.y)) {
+            if (auto nearest = nearest_within(p.x, p.y, rejected)) {
                 r.civil_index = nearest->first;
                 r.civil_id = civil_[static_cast<std::size_t>(nearest->first)].id;
                 r.distance = nearest->second;
@@ -196,6 +213,21 @@ public:
             }
         }
         r.reason = p.keys[road].empty() ? "no road or village recognised in the address" : "road " + split_key(p.keys[road]).back() + " is not registered and no plate is near";
+        return r;
+    }
+
+    // A link governance made (confirmed or by hand): whatever the keys say.
+    Result manual(const Record& p, int civil_index) const {
+        Result r;
+        r.police_id = p.id;
+        r.civil_index = civil_index;
+        const auto& c = civil_[static_cast<std::size_t>(civil_index)];
+        r.civil_id = c.id;
+        r.level = "manual";
+        r.score = 1.0;
+        if (p.has_point && c.has_point) r.distance = dist(p, c);
+        r.reason = "linked by hand to " + c.raw;
+        finish_reason(p, r);
         return r;
     }
 
@@ -216,11 +248,16 @@ private:
 
     static double dist(const Record& a, const Record& b) { return std::hypot(a.x - b.x, a.y - b.y); }
 
-    // The candidate nearest to p (ties: equal keys, reported), its distance.
-    void choose(const Record& p, const std::vector<int>& candidates, Result& r) const {
-        int best = candidates.front();
+    // The candidate nearest to p (ties: equal keys, reported), its distance; false when
+    // governance has rejected every candidate.
+    bool choose(const Record& p, const std::vector<int>& candidates, Result& r, const std::unordered_set<int>* rejected) const {
+        int best = -1;
+        int allowed = 0;
         double best_d = std::numeric_limits<double>::max();
         for (int c : candidates) {
+            if (rejected && rejected->contains(c)) continue;
+            ++allowed;
+            if (best < 0) best = c;
             const auto& rec = civil_[static_cast<std::size_t>(c)];
             const double d = p.has_point && rec.has_point ? dist(p, rec) : std::numeric_limits<double>::max() / 2;
             if (d < best_d) {
@@ -228,13 +265,15 @@ private:
                 best = c;
             }
         }
+        if (best < 0) return false;
         r.civil_index = best;
         r.civil_id = civil_[static_cast<std::size_t>(best)].id;
-        r.ties = static_cast<int>(candidates.size()) - 1;
+        r.ties = allowed - 1;
         if (p.has_point && civil_[static_cast<std::size_t>(best)].has_point) r.distance = best_d;
+        return true;
     }
 
-    std::optional<std::pair<int, double>> nearest_within(double x, double y) const {
+    std::optional<std::pair<int, double>> nearest_within(double x, double y, const std::unordered_set<int>* rejected) const {
         std::optional<std::pair<int, double>> best;
         const auto cx = static_cast<std::int64_t>(std::floor(x / cell_)), cy = static_cast<std::int64_t>(std::floor(y / cell_));
         for (std::int64_t dx = -1; dx <= 1; ++dx) {
@@ -242,6 +281,7 @@ private:
                 auto it = grid_.find(((cx + dx) << 32) ^ ((cy + dy) & 0xffffffff));
                 if (it == grid_.end()) continue;
                 for (int c : it->second) {
+                    if (rejected && rejected->contains(c)) continue;
                     const auto& rec = civil_[static_cast<std::size_t>(c)];
                     const double d = std::hypot(rec.x - x, rec.y - y);
                     if (d <= distance_ && (!best || d < best->second)) best = std::make_pair(c, d);
@@ -322,6 +362,61 @@ private:
     }
 };
 
+// What GIS staff decided (governance.hpp), applied over the automatic answers: a confirmed
+// or hand-made link stays (level manual), rejected links are never proposed, a corrected
+// address is matched in place of the record's own. Only decided records are matched again.
+void apply_governance(store::Database& db, const Matcher& matcher, const std::vector<Record>& police, const std::vector<Record>& civil,
+                      std::vector<Result>& results) {
+    const auto governance = load_governance(db);
+    if (governance.empty()) return;
+    std::unordered_map<std::string, int> civil_by_key;
+    for (int i = 0; i < static_cast<int>(civil.size()); ++i) {
+        const auto& c = civil[static_cast<std::size_t>(i)];
+        civil_by_key.emplace(civil_key(c.door_plate_id, c.source_id, c.id), i);
+    }
+    std::optional<address::Gazetteer> gazetteer; // for corrected addresses, made once when needed
+    for (std::size_t i = 0; i < police.size(); ++i) {
+        const auto& p = police[i];
+        const auto it = governance.find(police_key(p.source_id, p.id));
+        if (it == governance.end()) continue;
+        const Governance& g = it->second;
+        auto& r = results[i];
+        auto keep_auto = [&r](Result governed) {
+            governed.auto_level = r.auto_level;
+            governed.auto_civil_id = r.auto_civil_id;
+            governed.auto_distance = r.auto_distance;
+            governed.auto_ties = r.auto_ties;
+            r = std::move(governed);
+        };
+        if (g.manual_civil_key) {
+            if (const auto c = civil_by_key.find(*g.manual_civil_key); c != civil_by_key.end()) keep_auto(matcher.manual(p, c->second));
+            else r.reason += "; the civil record linked by hand (" + *g.manual_civil_key + ") is not in this civil dataset";
+        } else if (!g.rejected_civil_keys.empty() || g.corrected_address) {
+            std::unordered_set<int> rejected;
+            for (const auto& k : g.rejected_civil_keys) {
+                if (const auto c = civil_by_key.find(k); c != civil_by_key.end()) rejected.insert(c->second);
+            }
+            Record q = p;
+            if (g.corrected_address) {
+                if (!gazetteer) gazetteer.emplace(address::Gazetteer::from_database(db));
+                const auto a = address::parse(*g.corrected_address, *gazetteer);
+                q.raw = *g.corrected_address;
+                q.keys = {a.key_road, a.key_plate, a.key_building, a.key_room};
+            }
+            auto governed = matcher.match(q, &rejected);
+            if (g.corrected_address) governed.reason = "matched by its corrected address " + *g.corrected_address + "; " + governed.reason;
+            if (!rejected.empty()) governed.reason += "; " + std::to_string(rejected.size()) + " link(s) rejected by hand are not proposed";
+            keep_auto(std::move(governed));
+        } else if (!g.status.empty()) {
+            r.reason += "; marked " + g.status;
+        }
+        r.decision_id = g.decision_id;
+        r.decision_kind = g.status.empty() ? g.kind : g.status;
+        r.changed_since_decision = g.police_raw != p.raw;
+        if (r.changed_since_decision) r.reason += "; the record changed since the decision (was " + g.police_raw + ")";
+    }
+}
+
 } // namespace
 
 MatchSummary run_match(store::Database& db, const MatchOptions& o) {
@@ -354,23 +449,56 @@ MatchSummary run_match(store::Database& db, const MatchOptions& o) {
         });
     }
     for (auto& w : workers) w.join();
+    for (auto& r : results) {
+        r.auto_level = r.level;
+        r.auto_civil_id = r.civil_id;
+        r.auto_distance = r.distance;
+        r.auto_ties = r.ties;
+    }
+    apply_governance(db, matcher, police, civil, results);
 
     MatchSummary s;
     s.police_records = static_cast<std::int64_t>(police.size());
     s.civil_records = static_cast<std::int64_t>(civil.size());
     std::unordered_map<std::int64_t, int> links;
+    // The automatic figures: what the matcher found by itself, whatever was decided since.
     for (const auto& r : results) {
-        s.by_level[r.level]++;
-        if (r.ties) ++s.ties;
-        if (!is_textual(r.level)) continue;
+        s.by_level[r.auto_level]++;
+        if (r.auto_ties) ++s.ties;
+        if (!is_textual(r.auto_level)) continue;
         ++s.textual;
-        if (r.distance && *r.distance <= o.distance_m) ++s.spatial;
+        if (r.auto_distance && *r.auto_distance <= o.distance_m) ++s.spatial;
         else ++s.far_links;
-        links[*r.civil_id]++;
+        links[*r.auto_civil_id]++;
     }
     s.covered = static_cast<std::int64_t>(links.size());
     for (const auto& [id, k] : links) {
         if (k > 1) ++s.shared_plates;
+    }
+    // The governed rate: after the decisions; records that are no address to match
+    // (unregistered, demolished, duplicate) leave its denominator.
+    nlohmann::json governed;
+    {
+        std::int64_t records = 0, textual = 0, spatial = 0, manual = 0, decided = 0, changed = 0;
+        for (const auto& r : results) {
+            decided += r.decision_id ? 1 : 0;
+            changed += r.changed_since_decision ? 1 : 0;
+            if (excludes_from_rate(r.decision_kind)) continue;
+            ++records;
+            if (r.level == "manual") ++manual;
+            if (!is_linked(r.level)) continue;
+            ++textual;
+            if (r.distance && *r.distance <= o.distance_m) ++spatial;
+        }
+        s.decided = decided;
+        s.changed_since_decision = changed;
+        s.manual = manual;
+        s.governed_police = records;
+        s.governed_textual = textual;
+        governed = {{"police_records", records}, {"textual", textual}, {"spatial", spatial}, {"manual", manual}, {"decided", decided},
+                    {"changed_since_decision", changed},
+                    {"textual_rate", records ? static_cast<double>(textual) / static_cast<double>(records) : 0.0},
+                    {"spatial_rate", records ? static_cast<double>(spatial) / static_cast<double>(records) : 0.0}};
     }
 
     nlohmann::json by_level = s.by_level;
@@ -385,7 +513,8 @@ MatchSummary run_match(store::Database& db, const MatchOptions& o) {
                            {"far_links", s.far_links},
                            {"textual_rate", s.textual_rate()},
                            {"spatial_rate", s.spatial_rate()},
-                           {"coverage", s.coverage()}};
+                           {"coverage", s.coverage()},
+                           {"governed", governed}};
     nlohmann::json params{{"distance_m", o.distance_m}, {"threads", o.threads}};
 
     store::Transaction tx{db};
@@ -394,12 +523,16 @@ MatchSummary run_match(store::Database& db, const MatchOptions& o) {
         .run();
     s.run_id = db.last_insert_rowid();
     auto insert = db.prepare("INSERT INTO match_results(run_id, police_address_id, civil_address_id, level, score, distance_m, "
-                             "spatially_consistent, ties, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+                             "spatially_consistent, ties, reason, auto_level, auto_civil_address_id, decision_id, decision_kind, changed_since_decision, "
+                             "auto_spatially_consistent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
     for (const auto& r : results) {
-        std::optional<std::int64_t> consistent;
+        std::optional<std::int64_t> consistent, auto_consistent;
         if (r.civil_id) consistent = r.distance && *r.distance <= o.distance_m ? 1 : 0;
+        if (r.auto_civil_id) auto_consistent = r.auto_distance && *r.auto_distance <= o.distance_m ? 1 : 0;
         insert.bind(1, s.run_id).bind(2, r.police_id).bind(3, r.civil_id).bind(4, r.level).bind(5, std::clamp(r.score, 0.0, 1.0))
-            .bind(6, r.distance).bind(7, consistent).bind(8, r.ties).bind(9, r.reason);
+            .bind(6, r.distance).bind(7, consistent).bind(8, r.ties).bind(9, r.reason).bind(10, r.auto_level).bind(11, r.auto_civil_id)
+            .bind(12, r.decision_id ? std::optional<std::int64_t>{r.decision_id} : std::nullopt).bind(13, r.decision_kind)
+            .bind(14, r.changed_since_decision ? 1 : 0).bind(15, auto_consistent);
         insert.run();
     }
     // The map's index of this run's problems (schemas/009_match_problems.sql).

@@ -44,6 +44,11 @@ struct MatchSummary {
     std::int64_t shared_plates = 0;     // civil plates linked by two or more police records
     std::int64_t far_links = 0;         // textual links farther than the distance
     double seconds = 0;
+    // After governance (governance.hpp): hand links count; unregistered, demolished and
+    // duplicate records leave the denominator.
+    std::int64_t decided = 0, changed_since_decision = 0, manual = 0;
+    std::int64_t governed_police = 0, governed_textual = 0;
+    double governed_rate() const { return governed_police ? static_cast<double>(governed_textual) / static_cast<double>(governed_police) : 0; }
 
     double textual_rate() const { return police_records ? static_cast<double>(textual) / static_cast<double>(police_records) : 0; }
     double spatial_rate() const { return police_records ? static_cast<double>(spatial) / static_cast<double>(police_records) : 0; }

@@ -140,6 +140,14 @@ const std::map<std::string, Doc>& docs() {
                                   {{"token", "string", "an API token", true}}, nullptr, "application/json", 201}},
         {"GET /api/v1/session", {"who is signed in (role, CSRF token, expiry)", "viewer"}},
         {"DELETE /api/v1/session", {"sign out", "", {}, {}, nullptr, "application/json", 204}},
+        {"POST /api/v1/match/decisions", {"a governance decision on a police record and its link; every later match run applies it", "gis", {},
+                                          {{"kind", "string", "confirm, reject, link, police_wrong, civil_missing, unregistered, demolished, duplicate, withdraw", true},
+                                           {"police_address_id", "integer", "the police record", true},
+                                           {"civil_address_id", "integer", "confirm, reject, link: the civil record"},
+                                           {"corrected_address", "string", "police_wrong: the address as it should read"},
+                                           {"reason", "string", "why"}, {"run_id", "integer", "the match run reviewed"}},
+                                          nullptr, "application/json", 201}},
+        {"GET /api/v1/match/decisions", {"a police record's decisions, oldest first", "viewer", {{"police_address_id", "integer", "the police record", true}}}},
         {"GET /api", {"this document", "", {}, {}, nullptr, "application/vnd.oai.openapi+json;version=3.0"}},
     };
     return d;

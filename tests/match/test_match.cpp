@@ -1,13 +1,12 @@
 #include <catch2/catch.hpp>
 
-#include "importers/divisions.hpp"
-#include "importers/import.hpp"
 #include "match/evaluation.hpp"
 #include "match/match_run.hpp"
 #include "core/proj.hpp"
 #include "sample/sample.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
+#include "match/sample_registry.hpp"
 #include "support/temp_dir.hpp"
 
 #include <nlohmann/json.hpp>
@@ -17,54 +16,8 @@
 using namespace diming;
 using diming::testing::TempDir;
 
-namespace {
+using Registry = diming::testing::SampleRegistry;
 
-const std::filesystem::path profiles = diming::testing::source_dir() / "importers/profiles";
-
-struct Registry {
-    TempDir dir;
-    store::Database db = store::Database::open(dir / "r.sqlite", store::Access::create);
-    std::int64_t civil = 0, police = 0;
-
-    explicit Registry(std::uint64_t seed = 1, std::int64_t plates = 6000, std::map<std::string, double> rates = {}) {
-        store::migrate(db);
-        import::import_divisions(db, diming::testing::source_dir() / "data/divisions/330482.csv", "test");
-        sample::SampleOptions o;
-        o.seed = seed;
-        o.plates = plates;
-        o.rates = std::move(rates);
-        sample::write_sample(o, dir / "s");
-        civil = load(dir / "s/civil.gpkg", import::SourceKind::civil, "civil-registry.json");
-        police = load(dir / "s/police.csv", import::SourceKind::police, "police-yibiaosanshi.json");
-    }
-
-    std::int64_t load(const std::filesystem::path& file, import::SourceKind kind, const char* profile) {
-        import::ImportRequest r;
-        r.dataset = file;
-        r.source = kind;
-        r.profile = import::load_profile(profiles / profile);
-        r.rejects = dir / (file.filename().string() + ".rejects.csv");
-        r.actor = "test";
-        return import::import_dataset(db, r).dataset_id;
-    }
-
-    match::MatchSummary run(double distance = 50) {
-        match::MatchOptions o;
-        o.police_dataset = police;
-        o.civil_dataset = civil;
-        o.distance_m = distance;
-        o.actor = "test";
-        return match::run_match(db, o);
-    }
-
-    std::int64_t count(const std::string& sql) {
-        auto st = db.prepare(sql);
-        REQUIRE(st.step());
-        return st.column_int(0);
-    }
-};
-
-} // namespace
 
 TEST_CASE("matched pairs meet the precision and recall bars on two seeds, unregistered records unmatched") {
     for (std::uint64_t seed : {7u, 20261129u}) {

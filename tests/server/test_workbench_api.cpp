@@ -415,3 +415,31 @@ TEST_CASE("batch applications from the XLSX template are checked row by row and 
     CHECK(client.Post("/api/v1/applications", bearer, "道路,申请人\n人民路,张三\n", "text/csv")->status == 400);
     CHECK(client.Post("/api/v1/applications", {{"Authorization", "Bearer " + w.committee}}, good, xlsx.c_str())->status == 403);
 }
+
+TEST_CASE("GIS staff record match decisions over HTTP, each audited, and read a record's history") {
+    Workbench w;
+    const auto gis = w.token("gis-1", "gis");
+    w.start();
+    // P3 (乍浦镇长安路9号, record 6): the civil side has 长安路5号 only.
+    auto linked = w.post("/api/v1/match/decisions", {{"kind", "link"}, {"police_address_id", 6}, {"civil_address_id", 3}, {"reason", "门牌实地核对"}}, gis);
+    REQUIRE(linked.status == 201);
+    auto missing = w.post("/api/v1/match/decisions", {{"kind", "civil_missing"}, {"police_address_id", 6}, {"reason", "民政缺门牌"}}, gis);
+    REQUIRE(missing.status == 201);
+    REQUIRE(missing.body.contains("issuance_id"));
+    CHECK(w.count("SELECT count(*) FROM issuances WHERE id = " + missing.body["issuance_id"].dump() + " AND status = 'applied'") == 1);
+    CHECK(w.text("SELECT standard_address FROM door_plates WHERE id = " + missing.body["door_plate_id"].dump()).find("长安路9号") != std::string::npos);
+    auto history = w.get_json("/api/v1/match/decisions?police_address_id=6");
+    CHECK(history["police_key"] == "src:P3");
+    REQUIRE(history["decisions"].size() == 2);
+    CHECK(history["decisions"][0]["kind"] == "link");
+    CHECK(history["decisions"][0]["civil_key"] == "plate:7");
+    CHECK(history["decisions"][1]["kind"] == "civil_missing");
+    CHECK(w.count("SELECT count(*) FROM audit_log WHERE action = 'match.decide' AND actor = 'gis-1'") == 2);
+
+    CHECK(w.post("/api/v1/match/decisions", {{"kind", "maybe"}, {"police_address_id", 6}}, gis).status == 400);
+    CHECK(w.post("/api/v1/match/decisions", {{"kind", "link"}, {"police_address_id", 6}, {"civil_address_id", 5}}, gis).status == 400); // 5 is police
+    CHECK(w.post("/api/v1/match/decisions", {{"kind", "confirm"}, {"police_address_id", 1}, {"civil_address_id", 1}}, gis).status == 400); // 1 is civil
+    CHECK(w.post("/api/v1/match/decisions", {{"kind", "demolished"}, {"police_address_id", 999}}, gis).status == 404);
+    CHECK(w.post("/api/v1/match/decisions", {{"kind", "demolished"}, {"police_address_id", 6}}, w.clerk).status == 403);
+    CHECK(w.count("SELECT count(*) FROM match_decisions") == 2);
+}
