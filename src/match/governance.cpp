@@ -96,7 +96,7 @@ std::string civil_key(const std::optional<std::int64_t>& door_plate_id, const st
     return police_key(source_id, row_id);
 }
 
-DecisionResult decide(store::Database& db, const DecisionRequest& r, const std::string& actor) {
+DecisionResult decide_in(store::Database& db, const DecisionRequest& r, const std::string& actor) {
     if (!is_decision_kind(r.kind)) {
         throw refusal{refusal::Kind::invalid,
                       "unknown kind '" + r.kind + "' (confirm, reject, link, police_wrong, civil_missing, unregistered, demolished, duplicate, withdraw)", "kind"};
@@ -111,7 +111,6 @@ DecisionResult decide(store::Database& db, const DecisionRequest& r, const std::
     }
     if (!text::is_valid_utf8(r.reason) || text::code_points(r.reason) > 2000) throw refusal{refusal::Kind::invalid, "the reason is UTF-8 text of at most 2,000 characters", "reason"};
 
-    store::Transaction tx{db};
     const auto police = source_record(db, r.police_address_id);
     if (!police) throw refusal{refusal::Kind::not_found, "no record " + std::to_string(r.police_address_id), "police_address_id"};
     if (police->kind != "police") throw refusal{refusal::Kind::invalid, "record " + std::to_string(r.police_address_id) + " is a civil record, not a police one", "police_address_id"};
@@ -146,6 +145,12 @@ DecisionResult decide(store::Database& db, const DecisionRequest& r, const std::
     if (out.issuance_id) after["issuance_id"] = *out.issuance_id;
     if (!r.reason.empty()) after["reason"] = r.reason;
     store::record_change(db, {actor, "match.decide", "match_decisions", std::to_string(out.id), std::nullopt, after.dump()});
+    return out;
+}
+
+DecisionResult decide(store::Database& db, const DecisionRequest& r, const std::string& actor) {
+    store::Transaction tx{db};
+    auto out = decide_in(db, r, actor);
     tx.commit();
     return out;
 }

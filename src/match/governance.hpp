@@ -45,6 +45,8 @@ struct DecisionResult {
 // record's point, for its road and number) in one transaction with its audit entry. Throws
 // refusal: unknown records, a civil record that is not civil, a road that is not registered.
 DecisionResult decide(store::Database& db, const DecisionRequest& request, const std::string& actor);
+// The same inside a transaction the caller holds (a field-check sheet's rows).
+DecisionResult decide_in(store::Database& db, const DecisionRequest& request, const std::string& actor);
 
 // A police record's decisions, oldest first (what the workbench shows as its history).
 nlohmann::json decisions_of(store::Database& db, std::int64_t police_address_id);

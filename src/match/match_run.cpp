@@ -417,6 +417,57 @@ void apply_governance(store::Database& db, const Matcher& matcher, const std::ve
     }
 }
 
+// The run's work list (schemas/012_work_lists.sql): the records that need attention — not
+// linked, linked beyond the distance, or sharing a civil plate with another record — unless
+// a decision settles them (and the record has not changed since). Ranked by what fixing them
+// is worth: how many problem records their road has in this run (a whole road missing from
+// one side is one fix for many records), then conflicts before far links before the rest.
+void write_attention(store::Database& db, std::int64_t run_id, const std::vector<Record>& police, const std::vector<Result>& results, double distance) {
+    std::unordered_map<std::int64_t, int> plate_links;
+    for (const auto& r : results) {
+        if (is_linked(r.level) && r.civil_id) plate_links[*r.civil_id]++;
+    }
+    struct Item {
+        std::size_t index;
+        const char* problem;
+        double weight;
+    };
+    std::vector<Item> items;
+    std::unordered_map<std::string, int> per_road;
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        const auto& r = results[i];
+        if (r.decision_id && !r.changed_since_decision) continue; // settled by a decision
+        const char* problem = nullptr;
+        double weight = 0;
+        if (!is_linked(r.level)) {
+            problem = "unlinked";
+            weight = 0.1;
+        } else if (r.civil_id && plate_links[*r.civil_id] > 1) {
+            problem = "shared";
+            weight = 0.5;
+        } else if (!r.distance || *r.distance > distance) {
+            problem = "far";
+            weight = 0.3;
+        }
+        if (!problem) continue;
+        items.push_back({i, problem, weight});
+        const auto& road_key = police[i].keys[road];
+        if (!road_key.empty()) per_road[road_key]++;
+    }
+    auto insert = db.prepare(
+        "INSERT INTO match_attention(run_id, police_address_id, town_code, community_code, road_key, problem, road_problems, worth) "
+        "SELECT ?1, a.id, a.town_code, coalesce(a.community_code, (SELECT d.community_code FROM source_addresses c JOIN door_plates d ON d.id = c.door_plate_id "
+        "WHERE c.id = ?6)), ?2, ?3, ?4, ?5 FROM source_addresses a WHERE a.id = ?7");
+    for (const auto& it : items) {
+        const auto& p = police[it.index];
+        const auto& r = results[it.index];
+        const int road_problems = p.keys[road].empty() ? 1 : per_road[p.keys[road]];
+        insert.bind(1, run_id).bind(2, p.keys[road]).bind(3, std::string{it.problem}).bind(4, road_problems)
+            .bind(5, road_problems + it.weight).bind(6, r.civil_id).bind(7, p.id);
+        insert.run();
+    }
+}
+
 } // namespace
 
 MatchSummary run_match(store::Database& db, const MatchOptions& o) {
@@ -535,6 +586,7 @@ MatchSummary run_match(store::Database& db, const MatchOptions& o) {
             .bind(14, r.changed_since_decision ? 1 : 0).bind(15, auto_consistent);
         insert.run();
     }
+    write_attention(db, s.run_id, police, results, o.distance_m);
     // The map's index of this run's problems (schemas/009_match_problems.sql).
     db.exec("DELETE FROM match_problems");
     db.prepare("INSERT INTO match_problems(id, minx, maxx, miny, maxy, run_id) "

@@ -2,7 +2,11 @@
 // record's decision history. Every later match run applies them (match/governance.hpp).
 
 #include "match/governance.hpp"
+#include "match/work_list.hpp"
 #include "server/request_body.hpp"
+#include "server/scratch_folder.hpp"
+
+#include <fstream>
 
 namespace diming::server {
 
@@ -32,9 +36,77 @@ void decisions(Call& c) {
     c.send_json(200, match::decisions_of(c.worker.db, lookup::parse_integer(*id, "police_address_id", 1, std::numeric_limits<std::int64_t>::max())));
 }
 
+match::WorkListQuery work_list_query(const Call& c) {
+    match::WorkListQuery q;
+    if (auto v = c.param("run")) q.run = lookup::parse_integer(*v, "run", 1, std::numeric_limits<std::int64_t>::max());
+    q.town = c.param("town");
+    q.community = c.param("community");
+    q.status = c.param("status");
+    if (auto v = c.param("assignee")) q.assignee = lookup::parse_text(*v, "assignee", 64);
+    if (auto v = c.param("limit")) q.limit = static_cast<int>(lookup::parse_integer(*v, "limit", 1, 5000));
+    if (auto v = c.param("offset")) q.offset = static_cast<int>(lookup::parse_integer(*v, "offset", 0, 1'000'000));
+    return q;
+}
+
+void work_list(Call& c) {
+    c.allow_params({"run", "town", "community", "status", "assignee", "limit", "offset"});
+    c.send_json(200, match::work_list(c.worker.db, work_list_query(c)));
+}
+
+void work_list_sheet(Call& c) {
+    c.allow_params({"run", "town", "community", "status", "assignee"});
+    ScratchFolder dir;
+    const auto file = dir / "work-list.xlsx";
+    match::export_work_list(c.worker.db, work_list_query(c), file);
+    c.res.set_header("Content-Disposition", "attachment; filename=\"work-list.xlsx\"");
+    c.send_json(200, read_whole(file), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+}
+
+void assign(Call& c) {
+    const auto& who = c.require(access::Role::gis);
+    Body b{c, {"police_address_ids", "assignee", "status", "note"}};
+    match::Assignment a;
+    a.police_address_ids = b.integers("police_address_ids");
+    if (b.has("assignee")) a.assignee = b.text("assignee", true, 64);
+    if (b.has("status")) a.status = b.text("status", true, 20);
+    a.note = b.prose("note", 500);
+    const auto n = write(c, [&](store::Database& db) { return match::assign(db, a, who.name); });
+    c.send_json(200, json{{"updated", n}});
+}
+
+// A field-check sheet back: each outcome a decision, all or none (422 with every row's problem).
+void outcomes(Call& c) {
+    const auto& who = c.require(access::Role::gis);
+    c.allow_params({"check"});
+    const auto check = c.param("check").value_or("false");
+    if (check != "true" && check != "false") throw http_error{400, "bad_request", "check is true or false", "check"};
+    if (c.req.get_header_value("Content-Type").rfind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", 0) != 0) {
+        throw http_error{415, "unsupported_media_type", "send the sheet as application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"};
+    }
+    ScratchFolder dir;
+    const auto file = dir / "outcomes.xlsx";
+    {
+        std::ofstream out{file, std::ios::binary};
+        out.write(c.req.body.data(), static_cast<std::streamsize>(c.req.body.size()));
+    }
+    match::OutcomeBatch batch;
+    try {
+        batch = write(c, [&](store::Database& db) { return match::import_outcomes(db, file, check == "true", who.name); });
+    } catch (const refusal&) {
+        throw;
+    } catch (const input_error& e) {
+        throw http_error{400, "bad_request", e.what(), "file"};
+    }
+    c.send_json(batch.written ? 201 : (check == "true" ? 200 : 422), match::to_json(batch));
+}
+
 } // namespace
 
 void add_governance_routes(httplib::Server& http, ServerState& state) {
+    route(http, state, "GET", "/api/v1/match/worklist", "/api/v1/match/worklist", work_list);
+    route(http, state, "GET", "/api/v1/match/worklist.xlsx", "/api/v1/match/worklist.xlsx", work_list_sheet);
+    route(http, state, "POST", "/api/v1/match/worklist/assign", "/api/v1/match/worklist/assign", assign);
+    route(http, state, "POST", "/api/v1/match/worklist/outcomes", "/api/v1/match/worklist/outcomes", outcomes);
     route(http, state, "POST", "/api/v1/match/decisions", "/api/v1/match/decisions", decide);
     route(http, state, "GET", "/api/v1/match/decisions", "/api/v1/match/decisions", decisions);
 }

@@ -7,9 +7,12 @@
 #include <catch2/catch.hpp>
 
 #include "audit/audit.hpp"
+#include "core/gdal.hpp"
 #include "match/governance.hpp"
+#include "match/work_list.hpp"
 #include "match/sample_registry.hpp"
 
+#include <cpl_conv.h>
 #include <nlohmann/json.hpp>
 
 #include <fstream>
@@ -271,4 +274,132 @@ TEST_CASE("reporting a civil plate missing makes a plate application for the cle
     CHECK(r.count("SELECT count(*) FROM issuances WHERE id = " + std::to_string(*made->issuance_id) + " AND status = 'applied' AND applicant LIKE '比对治理%'") == 1);
     CHECK(r.count("SELECT count(*) FROM match_decisions WHERE issuance_id = " + std::to_string(*made->issuance_id)) == 1);
     CHECK(r.count("SELECT count(*) FROM door_plates WHERE id = " + std::to_string(*made->door_plate_id) + " AND status = 'planned'") == 1);
+}
+
+TEST_CASE("a community's work list is ranked by worth, and deciding its top records raises its governed rate by exactly that") {
+    Registry r{16, 6000};
+    const auto first = r.run();
+    // The community with the most records to look at.
+    auto busiest = r.db.prepare("SELECT community_code, count(*) FROM match_attention WHERE run_id = ?1 AND community_code IS NOT NULL GROUP BY 1 ORDER BY 2 DESC LIMIT 1");
+    busiest.bind(1, first.run_id);
+    REQUIRE(busiest.step());
+    const std::string community = busiest.column_text(0);
+    match::WorkListQuery q;
+    q.community = community;
+    q.limit = 200;
+    const auto list = match::work_list(r.db, q);
+    REQUIRE(!list["items"].empty());
+    double previous = 1e9;
+    for (const auto& it : list["items"]) {
+        CHECK(it["worth"].get<double>() <= previous); // best worth first
+        previous = it["worth"].get<double>();
+        CHECK(it["community_code"] == community);
+        CHECK(it["status"] == "open");
+    }
+    // A road with several problem records outranks a lone record.
+    CHECK(list["items"].front()["road_problems"].get<int>() >= list["items"].back()["road_problems"].get<int>());
+
+    const auto audit_of = [&](std::int64_t run) {
+        for (const auto& c : audit::compute_audit(r.db, run).communities) {
+            if (c.code == community) return c;
+        }
+        FAIL("community " << community << " not in the audit");
+        return audit::RateRow{};
+    };
+    const auto before = audit_of(first.run_id);
+    CHECK(before.governed_textual == before.textual);
+    // Decide each: a record the matcher linked only to its road is linked by hand to that
+    // plate; a record with nothing is marked demolished; a far or shared link is confirmed.
+    std::int64_t linked = 0, removed = 0;
+    for (const auto& it : list["items"]) {
+        const auto police = it["police_address_id"].get<std::int64_t>();
+        const std::string level = it["level"];
+        if (!match::is_textual(level) && !it["civil_address_id"].is_null()) {
+            decide(r.db, "link", police, it["civil_address_id"].get<std::int64_t>());
+            ++linked;
+        } else if (it["civil_address_id"].is_null()) {
+            decide(r.db, "demolished", police);
+            ++removed;
+        } else {
+            decide(r.db, "confirm", police, it["civil_address_id"].get<std::int64_t>());
+        }
+    }
+    REQUIRE(linked + removed > 0);
+    const auto second = r.run();
+    const auto after = audit_of(second.run_id);
+    CHECK(after.police == before.police);
+    CHECK(after.textual == before.textual);     // the automatic rate is unchanged
+    CHECK(after.governed_textual == before.governed_textual + linked);
+    CHECK(after.governed_police == before.governed_police - removed);
+    // Decided records leave the next run's list.
+    const auto next = match::work_list(r.db, q);
+    for (const auto& it : next["items"]) {
+        for (const auto& done : list["items"]) CHECK(it["police_address_id"] != done["police_address_id"]);
+    }
+}
+
+TEST_CASE("a work list goes out as XLSX for a field check and comes back as decisions, row by row validated") {
+    Registry r{17, 3000};
+    const auto first = r.run();
+    match::WorkListQuery q;
+    q.limit = 50;
+    const auto list = match::work_list(r.db, q);
+    REQUIRE(list["items"].size() >= 3);
+    match::export_work_list(r.db, q, r.dir / "check.xlsx");
+    {
+        CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "FORCE");
+        auto ds = gdal::open_vector(r.dir / "check.xlsx");
+        OGRLayerH layer = GDALDatasetGetLayer(ds.get(), 0);
+        OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+        for (const char* c : {"记录编号", "公安地址", "经度", "纬度", "民政地址", "原因", "处理结果", "改正地址"}) {
+            INFO(c);
+            CHECK(OGR_FD_GetFieldIndex(defn, c) >= 0);
+        }
+        auto whole = q;
+        whole.limit = 5000; // the sheet holds the whole list (up to 5,000), not one page
+        CHECK(OGR_L_GetFeatureCount(layer, 1) == static_cast<GIntBig>(match::work_list(r.db, whole)["items"].size()));
+        CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", nullptr);
+    }
+    // The field team fills in three rows (and writes one outcome nobody understands).
+    const auto id = [&](int i) { return std::to_string(list["items"][static_cast<std::size_t>(i)]["police_address_id"].get<std::int64_t>()); };
+    auto sheet = [&](const std::filesystem::path& file, bool with_bad_row) {
+        auto ds = gdal::create_vector("XLSX", file);
+        gdal::LayerWriter w{ds.get(), "核查清单", wkbNone, nullptr,
+                            {{"记录编号", OFTString}, {"民政记录编号", OFTString}, {"处理结果", OFTString}, {"改正地址", OFTString}, {"备注", OFTString}}};
+        auto row = [&](const std::string& police, const std::string& civil, const std::string& outcome, const std::string& note) {
+            w.set(0, police);
+            if (civil.empty()) w.clear(1);
+            else w.set(1, civil);
+            w.set(2, outcome);
+            w.clear(3);
+            w.set(4, note);
+            w.write();
+        };
+        row(id(0), "", "已拆除", "现场已拆");
+        row(id(1), "", "非标准地址", "临时棚屋");
+        row(id(2), "", "", "未核查"); // no outcome: skipped
+        if (with_bad_row) row(id(2), "", "看不懂", "");
+    };
+    sheet(r.dir / "bad.xlsx", true);
+    const auto decisions = r.count("SELECT count(*) FROM match_decisions");
+    const auto bad = match::import_outcomes(r.db, r.dir / "bad.xlsx", false, "gis-1");
+    CHECK(bad.rows.size() == 3);
+    CHECK(bad.problems() == 1);
+    CHECK(bad.rows[2].problem_field == "处理结果");
+    CHECK_FALSE(bad.written);
+    CHECK(r.count("SELECT count(*) FROM match_decisions") == decisions);
+    sheet(r.dir / "good.xlsx", false);
+    const auto checked = match::import_outcomes(r.db, r.dir / "good.xlsx", true, "gis-1");
+    CHECK(checked.problems() == 0);
+    CHECK(r.count("SELECT count(*) FROM match_decisions") == decisions);
+    const auto good = match::import_outcomes(r.db, r.dir / "good.xlsx", false, "gis-1");
+    CHECK(good.written);
+    CHECK(r.count("SELECT count(*) FROM match_decisions") == decisions + 2);
+    CHECK(r.count("SELECT count(*) FROM match_decisions WHERE kind = 'demolished' AND reason = 'field check: 现场已拆'") == 1);
+    CHECK(r.count("SELECT count(*) FROM work_items WHERE status = 'resolved'") == 2);
+    // Assigned and moved along by hand too.
+    match::assign(r.db, {{list["items"][3]["police_address_id"].get<std::int64_t>()}, std::string{"王工"}, std::string{"field_check"}, ""}, "gis-1");
+    q.assignee = "王工";
+    CHECK(match::work_list(r.db, q)["items"].size() == 1);
+    CHECK(match::work_list(r.db, q)["items"][0]["status"] == "field_check");
 }

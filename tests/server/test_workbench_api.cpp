@@ -443,3 +443,30 @@ TEST_CASE("GIS staff record match decisions over HTTP, each audited, and read a 
     CHECK(w.post("/api/v1/match/decisions", {{"kind", "demolished"}, {"police_address_id", 6}}, w.clerk).status == 403);
     CHECK(w.count("SELECT count(*) FROM match_decisions") == 2);
 }
+
+TEST_CASE("the work list over HTTP: ranked records, assignment, and the field-check sheet") {
+    Workbench w;
+    const auto gis = w.token("gis-2", "gis");
+    w.start();
+    // The fixture's run: P3 (乍浦镇长安路9号, record 6) is linked to its road only.
+    auto list = w.get_json("/api/v1/match/worklist?town=330482101000");
+    REQUIRE(list["items"].size() == 1);
+    CHECK(list["items"][0]["police_address_id"] == 6);
+    CHECK(list["items"][0]["problem"] == "unlinked");
+    CHECK(list["progress"]["open"] == 1);
+    CHECK(w.get_json("/api/v1/match/worklist?town=330482001000")["items"].empty());
+    w.get_json("/api/v1/match/worklist?town=xx", 400);
+    auto assigned = w.post("/api/v1/match/worklist/assign", {{"police_address_ids", {6}}, {"assignee", "王工"}, {"status", "field_check"}}, gis);
+    CHECK(assigned.status == 200);
+    auto mine = w.get_json("/api/v1/match/worklist?assignee=" + url_encode("王工"));
+    REQUIRE(mine["items"].size() == 1);
+    CHECK(mine["items"][0]["status"] == "field_check");
+    CHECK(w.post("/api/v1/match/worklist/assign", {{"police_address_ids", {6}}, {"status", "lost"}}, gis).status == 400);
+    CHECK(w.post("/api/v1/match/worklist/assign", {{"police_address_ids", {1}}, {"status", "open"}}, gis).status == 404); // 1 is civil
+    auto client = w.server->client();
+    auto sheet = client.Get("/api/v1/match/worklist.xlsx?town=330482101000");
+    REQUIRE(sheet);
+    CHECK(sheet->status == 200);
+    CHECK(sheet->body.size() > 1000);
+    CHECK(client.Post("/api/v1/match/worklist/outcomes", {{"Authorization", "Bearer " + gis}}, "no", "text/csv")->status == 415);
+}
