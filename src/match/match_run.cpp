@@ -36,6 +36,7 @@ struct Record {
     std::int64_t id = 0;
     std::optional<std::string> source_id;       // the source's own id (地址编码)
     std::optional<std::int64_t> door_plate_id;  // civil records that are registry plates
+    std::string town, community;                // police records: for the rates by division
     std::string raw;                 // the address text as imported
     std::array<std::string, 4> keys; // road, plate, building, room
     bool has_point = false;
@@ -85,8 +86,8 @@ struct Result {
 
 std::vector<Record> load(store::Database& db, std::int64_t dataset, bool police, const proj::Transformation& to_metres) {
     std::vector<Record> out;
-    auto st = db.prepare("SELECT id, raw_address, key_road, key_plate, key_building, key_room, X(geom), Y(geom), components, source_id, door_plate_id "
-                         "FROM source_addresses WHERE dataset_id = ?1 ORDER BY id");
+    auto st = db.prepare("SELECT id, raw_address, key_road, key_plate, key_building, key_room, X(geom), Y(geom), components, source_id, door_plate_id, "
+                         "coalesce(town_code, ''), coalesce(community_code, '') FROM source_addresses WHERE dataset_id = ?1 ORDER BY id");
     st.bind(1, dataset);
     while (st.step()) {
         Record r;
@@ -94,6 +95,8 @@ std::vector<Record> load(store::Database& db, std::int64_t dataset, bool police,
         r.raw = st.column_text(1);
         r.source_id = st.column_text_opt(9);
         if (!st.is_null(10)) r.door_plate_id = st.column_int(10);
+        r.town = st.column_text(11);
+        r.community = st.column_text(12);
         for (int k = 0; k < 4; ++k) r.keys[static_cast<std::size_t>(k)] = st.column_text(2 + k);
         if (!st.is_null(6)) {
             try {
@@ -552,6 +555,30 @@ MatchSummary run_match(store::Database& db, const MatchOptions& o) {
                     {"spatial_rate", records ? static_cast<double>(spatial) / static_cast<double>(records) : 0.0}};
     }
 
+    // Rates by town and community, kept in the summary so that a trend reads runs, not results.
+    nlohmann::json by_division = nlohmann::json::object();
+    {
+        struct Counts {
+            std::int64_t police = 0, textual = 0, governed_police = 0, governed_textual = 0;
+        };
+        std::map<std::string, Counts> counts;
+        for (std::size_t i = 0; i < results.size(); ++i) {
+            const auto& r = results[i];
+            for (const auto* code : {&police[i].town, &police[i].community}) {
+                if (code->empty()) continue;
+                auto& c = counts[*code];
+                ++c.police;
+                c.textual += is_textual(r.auto_level) ? 1 : 0;
+                if (excludes_from_rate(r.decision_kind)) continue;
+                ++c.governed_police;
+                c.governed_textual += is_linked(r.level) ? 1 : 0;
+            }
+        }
+        for (const auto& [code, c] : counts) {
+            by_division[code] = {{"police_records", c.police}, {"textual", c.textual}, {"governed_police_records", c.governed_police},
+                                 {"governed_textual", c.governed_textual}};
+        }
+    }
     nlohmann::json by_level = s.by_level;
     nlohmann::json summary{{"police_records", s.police_records},
                            {"civil_records", s.civil_records},
@@ -565,7 +592,8 @@ MatchSummary run_match(store::Database& db, const MatchOptions& o) {
                            {"textual_rate", s.textual_rate()},
                            {"spatial_rate", s.spatial_rate()},
                            {"coverage", s.coverage()},
-                           {"governed", governed}};
+                           {"governed", governed},
+                           {"by_division", std::move(by_division)}};
     nlohmann::json params{{"distance_m", o.distance_m}, {"threads", o.threads}};
 
     store::Transaction tx{db};

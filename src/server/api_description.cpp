@@ -161,6 +161,10 @@ const std::map<std::string, Doc>& docs() {
                                                  {"status", "string", "open, field_check, resolved"}, {"note", "string", "a note"}}}},
         {"POST /api/v1/match/worklist/outcomes", {"a field-check sheet back: every outcome a decision, all (201) or none (422)", "gis",
                                                   {{"check", "boolean", "only check"}}, {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}},
+        {"GET /api/v1/match/runs", {"the match runs, newest first, with automatic and governed rates (and one town's or community's)", "viewer",
+                                    {{"division", "string", "a 12-digit town or community code"}, {"limit", "integer", "1-1000"}}}},
+        {"GET /api/v1/match/runs/{id}/changes", {"records newly linked and newly unlinked since an earlier run, and why (decision, renaming, new data, matcher)", "viewer",
+                                                 {{"since", "integer", "the earlier run", true}, {"limit", "integer", "records listed each way"}}}},
         {"GET /api", {"this document", "", {}, {}, nullptr, "application/vnd.oai.openapi+json;version=3.0"}},
     };
     return d;

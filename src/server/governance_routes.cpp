@@ -2,6 +2,7 @@
 // record's decision history. Every later match run applies them (match/governance.hpp).
 
 #include "match/governance.hpp"
+#include "match/run_history.hpp"
 #include "match/work_list.hpp"
 #include "server/request_body.hpp"
 #include "server/scratch_folder.hpp"
@@ -100,9 +101,30 @@ void outcomes(Call& c) {
     c.send_json(batch.written ? 201 : (check == "true" ? 200 : 422), match::to_json(batch));
 }
 
+void runs(Call& c) {
+    c.allow_params({"division", "limit"});
+    auto division = c.param("division");
+    if (division && (division->size() != 12 || division->find_first_not_of("0123456789") != std::string::npos)) {
+        throw http_error{400, "bad_request", "division is a 12-digit town or community code", "division"};
+    }
+    const int limit = c.param("limit") ? static_cast<int>(lookup::parse_integer(*c.param("limit"), "limit", 1, 1000)) : 50;
+    c.send_json(200, match::run_list(c.worker.db, limit, division));
+}
+
+void run_changes(Call& c) {
+    c.allow_params({"since", "limit"});
+    const auto run = c.path_id(1, "match run");
+    const auto since = c.param("since");
+    if (!since) throw http_error{400, "bad_request", "since is required (an earlier run)", "since"};
+    const int limit = c.param("limit") ? static_cast<int>(lookup::parse_integer(*c.param("limit"), "limit", 0, 5000)) : 100;
+    c.send_json(200, match::changes_since(c.worker.db, run, lookup::parse_integer(*since, "since", 1, std::numeric_limits<std::int64_t>::max()), limit));
+}
+
 } // namespace
 
 void add_governance_routes(httplib::Server& http, ServerState& state) {
+    route(http, state, "GET", "/api/v1/match/runs", "/api/v1/match/runs", runs);
+    route(http, state, "GET", R"(/api/v1/match/runs/([^/]+)/changes)", "/api/v1/match/runs/{id}/changes", run_changes);
     route(http, state, "GET", "/api/v1/match/worklist", "/api/v1/match/worklist", work_list);
     route(http, state, "GET", "/api/v1/match/worklist.xlsx", "/api/v1/match/worklist.xlsx", work_list_sheet);
     route(http, state, "POST", "/api/v1/match/worklist/assign", "/api/v1/match/worklist/assign", assign);

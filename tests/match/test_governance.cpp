@@ -9,6 +9,7 @@
 #include "audit/audit.hpp"
 #include "core/gdal.hpp"
 #include "match/governance.hpp"
+#include "match/run_history.hpp"
 #include "match/work_list.hpp"
 #include "match/sample_registry.hpp"
 
@@ -402,4 +403,34 @@ TEST_CASE("a work list goes out as XLSX for a field check and comes back as deci
     q.assignee = "王工";
     CHECK(match::work_list(r.db, q)["items"].size() == 1);
     CHECK(match::work_list(r.db, q)["items"][0]["status"] == "field_check");
+}
+
+TEST_CASE("runs keep their rates by town and community for the trend, and a run says what changed since another and why") {
+    Registry r{18, 3000};
+    const auto first = r.run();
+    const auto road = at_level(r.db, first.run_id, "road", 5);
+    REQUIRE(road.size() == 5);
+    for (const auto id : road) {
+        const auto row = result(r.db, first.run_id, id);
+        decide(r.db, "link", id, row.civil);
+    }
+    const auto second = r.run();
+    // The trend: both runs, newest first, with a town's own figures.
+    auto town = r.db.prepare("SELECT town_code FROM source_addresses WHERE id = ?1");
+    town.bind(1, road[0]);
+    REQUIRE(town.step());
+    const std::string code = town.column_text(0);
+    const auto runs = match::run_list(r.db, 10, code);
+    REQUIRE(runs["runs"].size() == 2);
+    CHECK(runs["runs"][0]["id"] == second.run_id);
+    CHECK(runs["runs"][0]["textual_rate"] == runs["runs"][1]["textual_rate"]);
+    CHECK(runs["runs"][0]["governed_rate"].get<double>() > runs["runs"][1]["governed_rate"].get<double>());
+    CHECK(runs["runs"][0]["division"]["governed_rate"].get<double>() > runs["runs"][1]["division"]["governed_rate"].get<double>());
+    CHECK(runs["runs"][0]["division"]["textual_rate"] == runs["runs"][1]["division"]["textual_rate"]);
+    // What changed: exactly the five, each because of a decision.
+    const auto changes = match::changes_since(r.db, second.run_id, first.run_id, 100);
+    CHECK(changes["newly_linked"]["count"] == 5);
+    CHECK(changes["newly_linked"]["by_reason"]["decision"] == 5);
+    CHECK(changes["newly_unlinked"]["count"] == 0);
+    CHECK_THROWS_AS(match::changes_since(r.db, second.run_id, 999, 10), refusal);
 }
