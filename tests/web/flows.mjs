@@ -199,6 +199,41 @@ try {
     await page.waitForFunction(() => document.getElementById('history').innerText.length > 0, { timeout: 10000 });
     report.history = await text(page, '#history');
     await shot(page, 'committee-history');
+  } else if (scenario === 'gis') {
+    const page = await open('/');
+    await signIn(page, process.env.GIS_TOKEN);
+    report.clerk_tab_hidden = await page.$eval('.tabs [data-tab=clerk]', (e) => e.hidden);
+    await page.click('.tabs [data-tab=gis]');
+    await page.click('#worklist-load');
+    await page.waitForFunction(() => !document.getElementById('worklist-card').hidden, { timeout: 15000 });
+    report.progress_before = await text(page, '#worklist-progress');
+    report.first_position = await text(page, '#worklist-position');
+    // Ten records reviewed by keyboard alone: C to confirm a link, U when there is nothing to confirm.
+    const pressed = [];
+    for (let i = 0; i < 10; ++i) {
+      const civil = await text(page, '#worklist-civil');
+      const key = civil === '—' ? 'u' : 'c';
+      const before = await text(page, '#worklist-position');
+      await page.focus('#worklist-card');
+      await page.keyboard.press(key);
+      await page.waitForFunction((b) => document.getElementById('worklist-position').innerText !== b || document.getElementById('worklist-decided').innerText !== '', { timeout: 10000 }, before);
+      pressed.push(key);
+    }
+    report.pressed = pressed;
+    report.done_items = await page.$$eval('#worklist-items li.done', (l) => l.length);
+    report.progress_after = await text(page, '#worklist-progress');
+    // J and K move without deciding.
+    const here = await text(page, '#worklist-position');
+    await page.keyboard.press('k');
+    report.after_k = await text(page, '#worklist-position');
+    await page.keyboard.press('j');
+    report.after_j = await text(page, '#worklist-position');
+    report.here = here;
+    await page.click('#runs-section summary');
+    await page.waitForFunction(() => document.querySelectorAll('#runs li').length > 0, { timeout: 10000 });
+    report.runs = await page.$$eval('#runs li', (l) => l.length);
+    report.trend_lines = await page.$$eval('#trend polyline', (l) => l.length);
+    await shot(page, 'gis-review');
   } else if (scenario === 'english') {
     const page = await open('/?lang=en');
     report.lang = await page.evaluate(() => document.documentElement.lang);

@@ -175,3 +175,35 @@ TEST_CASE("the workbench speaks English when asked, statuses and errors included
     CHECK(r["error"]["text"].get<std::string>().find("Not found") == 0);
     CHECK(r["after_switch"] == "门牌");
 }
+
+TEST_CASE("a GIS user reviews ten records of the work list by keyboard alone, each a decision the next run applies") {
+    TempDir dir;
+    const auto db = dir / "r.sqlite";
+    const auto profiles = std::filesystem::path{DIMING_SOURCE_DIR} / "importers" / "profiles";
+    REQUIRE(run_diming({"sample", "--out", (dir / "s").string(), "--plates", "2000", "--seed", "5"}).exit_code == 0);
+    REQUIRE(run_diming({"init", "--db", db.string()}).exit_code == 0);
+    REQUIRE(run_diming({"import-divisions", "--db", db.string(), (std::filesystem::path{DIMING_SOURCE_DIR} / "data/divisions/330482.csv").string()}).exit_code == 0);
+    REQUIRE(run_diming({"import", "--db", db.string(), "--source", "civil", "--profile", (profiles / "civil-registry.json").string(), (dir / "s/civil.gpkg").string()}).exit_code == 0);
+    REQUIRE(run_diming({"import", "--db", db.string(), "--source", "police", "--profile", (profiles / "police-yibiaosanshi.json").string(), (dir / "s/police.csv").string()}).exit_code == 0);
+    REQUIRE(run_diming({"match", "--db", db.string(), "--police", "2", "--civil", "1"}).exit_code == 0);
+    const auto gis = create_token(db, "gis-web", "gis");
+    ServerProcess server{db, {"--access-log", ""}};
+    const auto r = run_flow("gis", server.url(), {{"GIS_TOKEN", gis}});
+    INFO(r.dump(1));
+    CHECK(r["errors"].empty());
+    CHECK(r["clerk_tab_hidden"] == true);
+    CHECK(r["first_position"].get<std::string>().find("1/") == 0);
+    CHECK(r["done_items"] == 10);
+    CHECK(query_int(db, "SELECT count(*) FROM match_decisions WHERE decided_by = 'gis-web'") == 10);
+    CHECK(query_int(db, "SELECT count(*) FROM audit_log WHERE action = 'match.decide' AND actor = 'gis-web'") == 10);
+    CHECK(r["progress_before"] != r["progress_after"]);
+    CHECK(r["after_j"] == r["here"]);
+    CHECK(r["after_k"] != r["here"]);
+    CHECK(r["runs"] == 1);
+    CHECK(r["trend_lines"] == 2);
+    // The next run applies them: the ten are no longer on the list, and the confirmed ones are manual links.
+    REQUIRE(run_diming({"match", "--db", db.string(), "--police", "2", "--civil", "1"}).exit_code == 0);
+    CHECK(query_int(db, "SELECT count(*) FROM match_results WHERE run_id = 2 AND decision_id IS NOT NULL") == 10);
+    CHECK(query_int(db, "SELECT count(*) FROM match_attention a JOIN match_results r ON r.run_id = a.run_id AND r.police_address_id = a.police_address_id "
+                        "WHERE a.run_id = 2 AND r.decision_id IS NOT NULL") == 0);
+}

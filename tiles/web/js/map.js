@@ -110,6 +110,11 @@
     source: highlights,
     style: function (f) {
       var g = f.getGeometry().getType();
+      if (g === 'Point' && f.get('side') === 'civil') {
+        return new ol.style.Style({ image: once('civil-pin', function () {
+          return new ol.style.RegularShape({ points: 4, radius: 8, angle: Math.PI / 4, fill: fill('#1a9850'), stroke: stroke('#fff', 2) });
+        }) });
+      }
       if (g === 'Point') {
         return [new ol.style.Style({ image: once('pin', function () {
           return new ol.style.RegularShape({ points: 3, radius: 9, rotation: Math.PI, displacement: [0, 9], fill: fill('#d7301f'), stroke: stroke('#fff', 2) });
@@ -144,6 +149,16 @@
     highlights.addFeature(f);
   }
   function markPoint(lonlat) { mark({ type: 'Point', coordinates: lonlat }); }
+  // A police record and the civil plate it is linked to: two pins and the line between.
+  function markPair(police, civil) {
+    highlights.clear();
+    var geo = function (g) { return new ol.format.GeoJSON().readGeometry(g, { dataProjection: 'EPSG:4326', featureProjection: 'EPSG:3857' }); };
+    if (police && civil) highlights.addFeature(new ol.Feature({ geometry: geo({ type: 'LineString', coordinates: [police, civil] }) }));
+    if (civil) highlights.addFeature(new ol.Feature({ geometry: geo({ type: 'Point', coordinates: civil }), side: 'civil' }));
+    if (police) highlights.addFeature(new ol.Feature({ geometry: geo({ type: 'Point', coordinates: police }), side: 'police' }));
+    var extent = highlights.getExtent();
+    if (police || civil) map.getView().fit(extent, { maxZoom: 18, padding: [80, 80, 80, 420], duration: instant ? 0 : 300 });
+  }
 
   function setTown(code, bbox) {
     state.town = code || '';
@@ -188,7 +203,7 @@
 
   D.map = {
     map: map, tiles: tiles, levels: levels, levelColour: levelColour, plateColour: plateColour,
-    fitLonLat: fitLonLat, flyTo: flyTo, mark: mark, markPoint: markPoint, setTown: setTown, setVisible: setVisible,
+    fitLonLat: fitLonLat, flyTo: flyTo, mark: mark, markPoint: markPoint, markPair: markPair, setTown: setTown, setVisible: setVisible,
     highlightPlates: highlightPlates, addDivisionLabels: addDivisionLabels, featuresNear: featuresNear,
     drawnFeatures: drawnFeatures, refreshTiles: refreshTiles, lonLatOf: lonLatOf, instant: instant,
     labelCount: function () { return divisionLabels.getFeatures().length; }
