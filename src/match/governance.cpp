@@ -155,6 +155,36 @@ DecisionResult decide(store::Database& db, const DecisionRequest& r, const std::
     return out;
 }
 
+std::int64_t decide_civil(store::Database& db, const std::string& kind, std::int64_t civil_address_id, const std::string& reason,
+                          const std::string& actor) {
+    if (kind != "unregistered" && kind != "demolished" && kind != "duplicate" && kind != "withdraw") {
+        throw refusal{refusal::Kind::invalid, "a civil record is marked unregistered, demolished or duplicate (or withdraw)", "kind"};
+    }
+    if (!text::is_valid_utf8(reason) || text::code_points(reason) > 2000) throw refusal{refusal::Kind::invalid, "the reason is UTF-8 text of at most 2,000 characters", "reason"};
+    store::Transaction tx{db};
+    const auto civil = source_record(db, civil_address_id);
+    if (!civil) throw refusal{refusal::Kind::not_found, "no record " + std::to_string(civil_address_id), "civil_address_id"};
+    if (civil->kind != "civil") throw refusal{refusal::Kind::invalid, "record " + std::to_string(civil_address_id) + " is not a civil record", "civil_address_id"};
+    const auto key = civil_key(civil->door_plate_id, civil->source_id, civil_address_id);
+    db.prepare("INSERT INTO civil_decisions(kind, civil_key, civil_address_id, reason, decided_by) VALUES (?1, ?2, ?3, ?4, ?5)")
+        .bind_all(kind, key, civil_address_id, reason, actor)
+        .run();
+    const auto id = db.last_insert_rowid();
+    store::record_change(db, {actor, "match.decide_civil", "civil_decisions", std::to_string(id), std::nullopt,
+                              nlohmann::json{{"kind", kind}, {"civil_key", key}, {"civil_address", civil->raw}, {"reason", reason}}.dump()});
+    tx.commit();
+    return id;
+}
+
+std::vector<std::string> excluded_civil_keys(store::Database& db) {
+    // The latest decision of each civil record decides; withdraw puts it back.
+    auto s = db.prepare("SELECT civil_key FROM civil_decisions d WHERE id = (SELECT max(id) FROM civil_decisions WHERE civil_key = d.civil_key) "
+                        "AND kind <> 'withdraw'");
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.column_text(0));
+    return out;
+}
+
 nlohmann::json decisions_of(store::Database& db, std::int64_t police_address_id) {
     auto key = db.prepare("SELECT a.source_id FROM source_addresses a WHERE a.id = ?1");
     key.bind(1, police_address_id);

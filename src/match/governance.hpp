@@ -48,6 +48,13 @@ DecisionResult decide(store::Database& db, const DecisionRequest& request, const
 // The same inside a transaction the caller holds (a field-check sheet's rows).
 DecisionResult decide_in(store::Database& db, const DecisionRequest& request, const std::string& actor);
 
+// A decision about a civil record alone (unregistered, demolished, duplicate, withdraw): later
+// runs offer it to no police record and leave it out of the coverage denominator. Audited.
+std::int64_t decide_civil(store::Database& db, const std::string& kind, std::int64_t civil_address_id, const std::string& reason,
+                          const std::string& actor);
+// The civil records decided to be no address, by civil_key.
+std::vector<std::string> excluded_civil_keys(store::Database& db);
+
 // A police record's decisions, oldest first (what the workbench shows as its history).
 nlohmann::json decisions_of(store::Database& db, std::int64_t police_address_id);
 

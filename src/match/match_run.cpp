@@ -368,22 +368,40 @@ private:
 // What GIS staff decided (governance.hpp), applied over the automatic answers: a confirmed
 // or hand-made link stays (level manual), rejected links are never proposed, a corrected
 // address is matched in place of the record's own. Only decided records are matched again.
-void apply_governance(store::Database& db, const Matcher& matcher, const std::vector<Record>& police, const std::vector<Record>& civil,
-                      std::vector<Result>& results) {
+// Civil records decided to be no address (civil_decisions) are offered to nobody: a record
+// the matcher linked to one is matched again without them. Returns how many are excluded.
+std::int64_t apply_governance(store::Database& db, const Matcher& matcher, const std::vector<Record>& police, const std::vector<Record>& civil,
+                              std::vector<Result>& results) {
     const auto governance = load_governance(db);
-    if (governance.empty()) return;
+    const auto excluded_keys = excluded_civil_keys(db);
+    if (governance.empty() && excluded_keys.empty()) return 0;
     std::unordered_map<std::string, int> civil_by_key;
     for (int i = 0; i < static_cast<int>(civil.size()); ++i) {
         const auto& c = civil[static_cast<std::size_t>(i)];
         civil_by_key.emplace(civil_key(c.door_plate_id, c.source_id, c.id), i);
     }
+    std::unordered_set<int> excluded;
+    for (const auto& k : excluded_keys) {
+        if (const auto c = civil_by_key.find(k); c != civil_by_key.end()) excluded.insert(c->second);
+    }
     std::optional<address::Gazetteer> gazetteer; // for corrected addresses, made once when needed
     for (std::size_t i = 0; i < police.size(); ++i) {
         const auto& p = police[i];
         const auto it = governance.find(police_key(p.source_id, p.id));
-        if (it == governance.end()) continue;
-        const Governance& g = it->second;
         auto& r = results[i];
+        if (it == governance.end()) {
+            if (r.civil_index && excluded.contains(*r.civil_index)) {
+                auto again = matcher.match(p, &excluded);
+                again.auto_level = r.auto_level;
+                again.auto_civil_id = r.auto_civil_id;
+                again.auto_distance = r.auto_distance;
+                again.auto_ties = r.auto_ties;
+                again.reason += "; the civil record first found was decided to be no address";
+                r = std::move(again);
+            }
+            continue;
+        }
+        const Governance& g = it->second;
         auto keep_auto = [&r](Result governed) {
             governed.auto_level = r.auto_level;
             governed.auto_civil_id = r.auto_civil_id;
@@ -395,7 +413,7 @@ void apply_governance(store::Database& db, const Matcher& matcher, const std::ve
             if (const auto c = civil_by_key.find(*g.manual_civil_key); c != civil_by_key.end()) keep_auto(matcher.manual(p, c->second));
             else r.reason += "; the civil record linked by hand (" + *g.manual_civil_key + ") is not in this civil dataset";
         } else if (!g.rejected_civil_keys.empty() || g.corrected_address) {
-            std::unordered_set<int> rejected;
+            std::unordered_set<int> rejected = excluded;
             for (const auto& k : g.rejected_civil_keys) {
                 if (const auto c = civil_by_key.find(k); c != civil_by_key.end()) rejected.insert(c->second);
             }
@@ -408,7 +426,7 @@ void apply_governance(store::Database& db, const Matcher& matcher, const std::ve
             }
             auto governed = matcher.match(q, &rejected);
             if (g.corrected_address) governed.reason = "matched by its corrected address " + *g.corrected_address + "; " + governed.reason;
-            if (!rejected.empty()) governed.reason += "; " + std::to_string(rejected.size()) + " link(s) rejected by hand are not proposed";
+            if (!g.rejected_civil_keys.empty()) governed.reason += "; " + std::to_string(g.rejected_civil_keys.size()) + " link(s) rejected by hand are not proposed";
             keep_auto(std::move(governed));
         } else if (!g.status.empty()) {
             r.reason += "; marked " + g.status;
@@ -418,6 +436,7 @@ void apply_governance(store::Database& db, const Matcher& matcher, const std::ve
         r.changed_since_decision = g.police_raw != p.raw;
         if (r.changed_since_decision) r.reason += "; the record changed since the decision (was " + g.police_raw + ")";
     }
+    return static_cast<std::int64_t>(excluded.size());
 }
 
 // The run's work list (schemas/012_work_lists.sql): the records that need attention — not
@@ -509,7 +528,7 @@ MatchSummary run_match(store::Database& db, const MatchOptions& o) {
         r.auto_distance = r.distance;
         r.auto_ties = r.ties;
     }
-    apply_governance(db, matcher, police, civil, results);
+    const auto civil_excluded = apply_governance(db, matcher, police, civil, results);
 
     MatchSummary s;
     s.police_records = static_cast<std::int64_t>(police.size());
@@ -550,6 +569,7 @@ MatchSummary run_match(store::Database& db, const MatchOptions& o) {
         s.governed_police = records;
         s.governed_textual = textual;
         governed = {{"police_records", records}, {"textual", textual}, {"spatial", spatial}, {"manual", manual}, {"decided", decided},
+                    {"civil_excluded", civil_excluded},
                     {"changed_since_decision", changed},
                     {"textual_rate", records ? static_cast<double>(textual) / static_cast<double>(records) : 0.0},
                     {"spatial_rate", records ? static_cast<double>(spatial) / static_cast<double>(records) : 0.0}};

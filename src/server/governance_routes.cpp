@@ -30,6 +30,16 @@ void decide(Call& c) {
     c.send_json(201, j);
 }
 
+void decide_civil(Call& c) {
+    const auto& who = c.require(access::Role::gis);
+    Body b{c, {"kind", "civil_address_id", "reason"}};
+    const auto kind = b.text("kind", true, 20);
+    const auto civil = b.integer("civil_address_id");
+    const auto reason = b.prose("reason", 2000);
+    const auto id = write(c, [&](store::Database& db) { return match::decide_civil(db, kind, civil, reason, who.name); });
+    c.send_json(201, json{{"id", id}, {"kind", kind}, {"civil_address_id", civil}});
+}
+
 void decisions(Call& c) {
     c.allow_params({"police_address_id"});
     const auto id = c.param("police_address_id");
@@ -124,6 +134,7 @@ void run_changes(Call& c) {
 
 void add_governance_routes(httplib::Server& http, ServerState& state) {
     route(http, state, "GET", "/api/v1/match/runs", "/api/v1/match/runs", runs);
+    route(http, state, "POST", "/api/v1/match/civil-decisions", "/api/v1/match/civil-decisions", decide_civil);
     route(http, state, "GET", R"(/api/v1/match/runs/([^/]+)/changes)", "/api/v1/match/runs/{id}/changes", run_changes);
     route(http, state, "GET", "/api/v1/match/worklist", "/api/v1/match/worklist", work_list);
     route(http, state, "GET", "/api/v1/match/worklist.xlsx", "/api/v1/match/worklist.xlsx", work_list_sheet);

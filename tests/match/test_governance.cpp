@@ -434,3 +434,26 @@ TEST_CASE("runs keep their rates by town and community for the trend, and a run 
     CHECK(changes["newly_unlinked"]["count"] == 0);
     CHECK_THROWS_AS(match::changes_since(r.db, second.run_id, 999, 10), refusal);
 }
+
+TEST_CASE("a civil record decided to be no address is offered to no police record by later runs, and withdrawing puts it back") {
+    Registry r{19, 3000};
+    const auto first = r.run();
+    const auto linked = at_level(r.db, first.run_id, "plate", 1);
+    REQUIRE(linked.size() == 1);
+    const auto a = result(r.db, first.run_id, linked[0]);
+    REQUIRE(a.civil);
+    match::decide_civil(r.db, "demolished", *a.civil, "现场已拆", "gis-1");
+    CHECK_THROWS_AS(match::decide_civil(r.db, "demolished", a.police, "", "gis-1"), refusal); // a police record
+    CHECK_THROWS_AS(match::decide_civil(r.db, "confirm", *a.civil, "", "gis-1"), refusal);
+    const auto second = r.run();
+    const auto a2 = result(r.db, second.run_id, a.police);
+    CHECK(a2.civil != a.civil);
+    CHECK(a2.auto_civil == a.civil);
+    CHECK(r.count("SELECT count(*) FROM match_results WHERE run_id = " + std::to_string(second.run_id) + " AND civil_address_id = " + std::to_string(*a.civil)) == 0);
+    CHECK(summary(r.db, second.run_id)["textual"] == summary(r.db, first.run_id)["textual"]);
+    CHECK(summary(r.db, second.run_id)["governed"]["civil_excluded"] == 1);
+    CHECK(r.count("SELECT count(*) FROM audit_log WHERE action = 'match.decide_civil'") == 1);
+    match::decide_civil(r.db, "withdraw", *a.civil, "", "gis-1");
+    const auto third = r.run();
+    CHECK(result(r.db, third.run_id, a.police).civil == a.civil);
+}

@@ -39,6 +39,7 @@ TEST_CASE("every write route answers each role as its row says: 401 without a va
         {"POST /api/v1/doorplates/{id}/cancel", "clerk"},
         {"POST /api/v1/applications", "clerk"},
         {"POST /api/v1/match/decisions", "gis"},
+        {"POST /api/v1/match/civil-decisions", "gis"},
         {"POST /api/v1/match/worklist/assign", "gis"},
         {"POST /api/v1/match/worklist/outcomes", "gis"},
         {"POST /api/v1/session", "anyone"},
