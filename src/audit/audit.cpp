@@ -88,7 +88,24 @@ Audit compute_audit(const store::Database& db, std::int64_t run_id) {
                             "(SELECT id FROM datasets WHERE source_kind = 'police') AND finished_at IS NOT NULL ORDER BY id");
     while (trend.step()) {
         const auto s = nlohmann::json::parse(trend.column_text(2));
-        a.trend.push_back({trend.column_int(0), trend.column_text(1), s.value("textual_rate", 0.0), s.value("spatial_rate", 0.0), s.value("coverage", 0.0)});
+        TrendPoint t;
+        t.run_id = trend.column_int(0);
+        t.started_at = trend.column_text(1);
+        t.textual_rate = s.value("textual_rate", 0.0);
+        t.spatial_rate = s.value("spatial_rate", 0.0);
+        t.coverage = s.value("coverage", 0.0);
+        t.governed_rate = s.value("governed", nlohmann::json::object()).value("textual_rate", t.textual_rate);
+        // Towns only (12-digit codes ending in 000): communities are in the summary too.
+        const auto divisions = s.find("by_division");
+        if (divisions != s.end() && divisions->is_object()) {
+            for (auto d = divisions->begin(); d != divisions->end(); ++d) {
+                const std::string& code = d.key();
+                if (code.size() != 12 || code.compare(9, 3, "000") != 0) continue;
+                const double police = d->value("police_records", 0.0), gp = d->value("governed_police_records", 0.0);
+                t.by_town[code] = {police > 0 ? d->value("textual", 0.0) / police : 0.0, gp > 0 ? d->value("governed_textual", 0.0) / gp : 0.0};
+            }
+        }
+        a.trend.push_back(std::move(t));
     }
     return a;
 }
@@ -98,7 +115,12 @@ nlohmann::json to_json(const Audit& a) {
     for (const auto& r : a.towns) towns.push_back(row_json(r));
     for (const auto& r : a.communities) communities.push_back(row_json(r));
     for (const auto& r : a.roads) roads.push_back(row_json(r));
-    for (const auto& t : a.trend) trend.push_back({{"run", t.run_id}, {"started_at", t.started_at}, {"textual_rate", t.textual_rate}, {"spatial_rate", t.spatial_rate}, {"coverage", t.coverage}});
+    for (const auto& t : a.trend) {
+        nlohmann::json towns_rates = nlohmann::json::object();
+        for (const auto& [code, r] : t.by_town) towns_rates[code] = {{"textual_rate", r.first}, {"governed_rate", r.second}};
+        trend.push_back({{"run", t.run_id}, {"started_at", t.started_at}, {"textual_rate", t.textual_rate}, {"spatial_rate", t.spatial_rate},
+                         {"coverage", t.coverage}, {"governed_rate", t.governed_rate}, {"towns", std::move(towns_rates)}});
+    }
     return {{"run", a.run_id},
             {"police_dataset", a.police_dataset},
             {"civil_dataset", a.civil_dataset},
@@ -211,10 +233,52 @@ void write_html(const store::Database& db, const Audit& a, const std::filesystem
         h << "</svg>";
     }
 
-    h << "<h2>Trend across runs</h2><table><tr><th>run</th><th>started</th><th>textual rate</th><th>spatial rate</th><th>coverage</th></tr>";
+    h << "<h2>Trend across runs</h2>";
+    // The line: the automatic rate and the governed one (after the decisions), run by run.
+    if (!a.trend.empty()) {
+        double lo = 1, hi = 0;
+        for (const auto& t : a.trend) {
+            lo = std::min({lo, t.textual_rate, t.governed_rate});
+            hi = std::max({hi, t.textual_rate, t.governed_rate});
+        }
+        lo = std::max(0.0, lo - 0.01);
+        hi = std::min(1.0, hi + 0.01);
+        const auto n = a.trend.size();
+        auto px = [&](std::size_t i) { return n == 1 ? 320.0 : 60.0 + static_cast<double>(i) * 520.0 / static_cast<double>(n - 1); };
+        auto py = [&](double v) { return 170.0 - (hi > lo ? (v - lo) / (hi - lo) : 0.5) * 150.0; };
+        auto line = [&](auto rate, const char* colour, const char* id) {
+            h << "<polyline id=\"" << id << "\" fill=\"none\" stroke=\"" << colour << "\" stroke-width=\"2\" points=\"";
+            for (std::size_t i = 0; i < n; ++i) h << px(i) << ',' << py(rate(a.trend[i])) << ' ';
+            h << "\"/>";
+            for (std::size_t i = 0; i < n; ++i) h << "<circle cx=\"" << px(i) << "\" cy=\"" << py(rate(a.trend[i])) << "\" r=\"3\" fill=\"" << colour << "\"><title>run " << a.trend[i].run_id << ": " << pct(rate(a.trend[i])) << "</title></circle>";
+        };
+        h << "<svg id=\"trend-chart\" viewBox=\"0 0 640 200\" width=\"640\" height=\"200\" role=\"img\"><text x=\"4\" y=\"24\" font-size=\"11\">" << pct(hi)
+          << "</text><text x=\"4\" y=\"172\" font-size=\"11\">" << pct(lo) << "</text>";
+        line([](const TrendPoint& t) { return t.textual_rate; }, "#2166ac", "trend-automatic");
+        line([](const TrendPoint& t) { return t.governed_rate; }, "#1a9850", "trend-governed");
+        h << "<text x=\"60\" y=\"194\" font-size=\"11\" fill=\"#2166ac\">textual rate (automatic)</text><text x=\"300\" y=\"194\" font-size=\"11\" fill=\"#1a9850\">governed rate (after decisions)</text></svg>";
+    }
+    h << "<table><tr><th>run</th><th>started</th><th>textual rate</th><th>governed rate</th><th>spatial rate</th><th>coverage</th></tr>";
     for (const auto& t : a.trend) {
-        h << "<tr><td>" << t.run_id << "</td><td>" << text::xml_escape(t.started_at) << "</td><td>" << pct(t.textual_rate) << "</td><td>" << pct(t.spatial_rate)
-          << "</td><td>" << pct(t.coverage) << "</td></tr>";
+        h << "<tr><td>" << t.run_id << "</td><td>" << text::xml_escape(t.started_at) << "</td><td>" << pct(t.textual_rate) << "</td><td>" << pct(t.governed_rate)
+          << "</td><td>" << pct(t.spatial_rate) << "</td><td>" << pct(t.coverage) << "</td></tr>";
+    }
+    h << "</table>";
+    // Each town over the runs: automatic / governed.
+    if (!a.trend.empty()) {
+        h << "<table id=\"trend-towns\"><tr><th>town</th>";
+        for (const auto& t : a.trend) h << "<th>run " << t.run_id << "</th>";
+        h << "</tr>";
+        for (const auto& town : a.towns) {
+            h << "<tr><td>" << text::xml_escape(town.name) << "</td>";
+            for (const auto& t : a.trend) {
+                const auto it = t.by_town.find(town.code);
+                if (it == t.by_town.end()) h << "<td></td>";
+                else h << "<td>" << pct(it->second.first) << " / " << pct(it->second.second) << "</td>";
+            }
+            h << "</tr>";
+        }
+        h << "</table><p class=\"note\">Each town's textual rate, automatic / governed, run by run.</p>";
     }
     h << "</table><p class=\"note\">Textual match rate: police records linked at door-plate level or finer / police records. Spatial match rate: "
          "linked records whose two points lie within the threshold / police records. Coverage: civil plates with a linked police record / civil plates. "

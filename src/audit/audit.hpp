@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -33,9 +34,11 @@ struct RateRow {
 };
 
 struct TrendPoint {
-    std::int64_t run_id;
+    std::int64_t run_id = 0;
     std::string started_at;
-    double textual_rate, spatial_rate, coverage;
+    double textual_rate = 0, spatial_rate = 0, coverage = 0;
+    double governed_rate = 0;                       // after the decisions (equal to textual_rate without any)
+    std::map<std::string, std::pair<double, double>> by_town; // town code -> (automatic, governed) textual rate
 };
 
 struct Audit {

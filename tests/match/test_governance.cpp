@@ -433,6 +433,18 @@ TEST_CASE("runs keep their rates by town and community for the trend, and a run 
     CHECK(changes["newly_linked"]["by_reason"]["decision"] == 5);
     CHECK(changes["newly_unlinked"]["count"] == 0);
     CHECK_THROWS_AS(match::changes_since(r.db, second.run_id, 999, 10), refusal);
+    // The audit report draws the line too: both rates over the runs, and each town's.
+    const auto a = audit::compute_audit(r.db, second.run_id);
+    REQUIRE(a.trend.size() == 2);
+    CHECK(a.trend[1].governed_rate > a.trend[0].governed_rate);
+    CHECK(a.trend[1].textual_rate == a.trend[0].textual_rate);
+    CHECK(a.trend[1].by_town.at(code).second > a.trend[0].by_town.at(code).second);
+    audit::write_html(r.db, a, r.dir / "audit.html");
+    std::ifstream in{r.dir / "audit.html"};
+    const std::string html{std::istreambuf_iterator<char>{in}, {}};
+    CHECK(html.find("<polyline id=\"trend-automatic\"") != std::string::npos);
+    CHECK(html.find("<polyline id=\"trend-governed\"") != std::string::npos);
+    CHECK(html.find("<table id=\"trend-towns\">") != std::string::npos);
 }
 
 TEST_CASE("a civil record decided to be no address is offered to no police record by later runs, and withdrawing puts it back") {
