@@ -58,6 +58,10 @@ struct RoadCandidate {
     std::string reason; // "same pinyin (renminlu)", "one edit"
 };
 
+// A canonical key's parts: "town|place|number|building|unit|room" -> {town, place, …}
+// (as many as the key has; the parser writes the keys).
+std::vector<std::string> key_parts(const std::string& key);
+
 struct AddressComponents {
     std::string input;      // as given
     std::string normalized; // NFKC, simplified, numerals as digits, punctuation removed

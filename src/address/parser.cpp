@@ -810,4 +810,15 @@ AddressComponents parse(std::string_view text, const Gazetteer& gazetteer, const
     return out;
 }
 
+std::vector<std::string> key_parts(const std::string& key) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (true) {
+        const auto bar = key.find('|', start);
+        parts.push_back(key.substr(start, bar - start));
+        if (bar == std::string::npos) return parts;
+        start = bar + 1;
+    }
+}
+
 } // namespace diming::address

@@ -1,5 +1,6 @@
 #include "match/governance.hpp"
 
+#include "address/components.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "plates/door_plates.hpp"
@@ -40,22 +41,12 @@ std::optional<SourceRecord> source_record(store::Database& db, std::int64_t id) 
     return r;
 }
 
-std::vector<std::string> split(const std::string& key) {
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    while (true) {
-        const auto bar = key.find('|', start);
-        parts.push_back(key.substr(start, bar - start));
-        if (bar == std::string::npos) return parts;
-        start = bar + 1;
-    }
-}
 
 // civil_missing: a door-plate application at the police record's point, for its road and
 // number as the parser read them (the clerks approve it like any other).
 plates::IssuedPlate apply_for_plate(store::Database& db, const SourceRecord& p, const std::string& actor) {
     if (!p.lon) throw refusal{refusal::Kind::invalid, "the police record has no point, so no plate can be applied for", "police_address_id"};
-    const auto road = split(p.key_road);
+    const auto road = address::key_parts(p.key_road);
     if (road.size() < 2 || road[1].empty()) {
         throw refusal{refusal::Kind::conflict, "the police record names no road the parser recognised; correct its address (police_wrong) instead", "police_address_id"};
     }
@@ -68,7 +59,7 @@ plates::IssuedPlate apply_for_plate(store::Database& db, const SourceRecord& p, 
     r.place_name_id = place.column_int(0);
     r.point = {*p.lon, *p.lat};
     r.applicant = "比对治理"; // the decision names the police record (match_decisions.issuance_id links them)
-    const auto plate = split(p.key_plate);
+    const auto plate = address::key_parts(p.key_plate);
     if (plate.size() > 2 && !plate[2].empty()) {
         const auto dash = plate[2].find('-');
         try {

@@ -46,17 +46,7 @@ struct Record {
 };
 
 // "town|place|number|building|unit|room" -> its parts.
-std::vector<std::string> split_key(const std::string& key) {
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    while (true) {
-        const auto bar = key.find('|', start);
-        parts.push_back(key.substr(start, bar - start));
-        if (bar == std::string::npos) break;
-        start = bar + 1;
-    }
-    return parts;
-}
+std::vector<std::string> split_key(const std::string& key) { return address::key_parts(key); }
 
 std::string finest_key(const Record& r) {
     for (int k = room; k >= road; --k) {
