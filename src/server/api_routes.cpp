@@ -4,6 +4,7 @@
 #include "lookup/name_record.hpp"
 #include "lookup/name_search.hpp"
 #include "server/call.hpp"
+#include "store/audit_log.hpp"
 
 namespace diming::server {
 
@@ -95,6 +96,37 @@ void tokens_list(Call& c) {
     c.send_json(200, nlohmann::json{{"tokens", std::move(list)}});
 }
 
+// The audit log (admin): who changed what and when, newest first, by keyset pages.
+void audit_log(Call& c) {
+    c.require(access::Role::admin);
+    c.allow_params({"actor", "action", "table", "record", "from", "to", "before", "limit"});
+    store::AuditQuery q;
+    if (auto v = c.param("actor")) q.actor = lookup::parse_text(*v, "actor", 100);
+    if (auto v = c.param("action")) q.action = lookup::parse_text(*v, "action", 60);
+    if (auto v = c.param("table")) q.entity = lookup::parse_text(*v, "table", 60);
+    if (auto v = c.param("record")) q.entity_id = lookup::parse_text(*v, "record", 100);
+    for (const auto& [name, field] : {std::pair{"from", &q.from}, std::pair{"to", &q.to}}) {
+        if (auto v = c.param(name)) {
+            const bool date = v->size() >= 10 && (*v)[4] == '-' && (*v)[7] == '-' && v->substr(0, 10).find_first_not_of("0123456789-") == std::string::npos;
+            if (!date || v->size() > 24) throw http_error{400, "bad_request", std::string{name} + " is a date (YYYY-MM-DD) or a UTC time (YYYY-MM-DDTHH:MM:SSZ)", name};
+            *field = lookup::parse_text(*v, name, 24);
+        }
+    }
+    if (auto v = c.param("before")) q.before = lookup::parse_integer(*v, "before", 1, std::numeric_limits<std::int64_t>::max());
+    q.limit = int_param(c, "limit", 100, 1, 1000);
+    const auto page = store::read_changes(c.worker.db, q);
+    nlohmann::json records = nlohmann::json::array();
+    auto parsed = [](const std::optional<std::string>& j) { return j ? nlohmann::json::parse(*j, nullptr, false) : nlohmann::json(nullptr); };
+    for (const auto& r : page.records) {
+        records.push_back({{"id", r.id}, {"at", r.at}, {"actor", r.actor}, {"action", r.action}, {"table", r.entity},
+                           {"record", r.entity_id ? nlohmann::json(*r.entity_id) : nlohmann::json(nullptr)},
+                           {"before", parsed(r.before_json)}, {"after", parsed(r.after_json)}});
+    }
+    nlohmann::json out{{"records", std::move(records)}};
+    out["next_before"] = page.next_before ? nlohmann::json(*page.next_before) : nlohmann::json(nullptr);
+    c.send_json(200, out);
+}
+
 void tokens_create(Call& c) {
     const auto& who = c.require(access::Role::admin);
     // The body first: httplib reads a form-encoded body into the query parameters.
@@ -140,6 +172,7 @@ void add_api_routes(httplib::Server& http, ServerState& state) {
     route(http, state, "GET", "/api/v1/addresses", "/api/v1/addresses", addresses);
     route(http, state, "GET", "/api/v1/addresses/reverse", "/api/v1/addresses/reverse", addresses_reverse);
     route(http, state, "GET", "/api/v1/tokens", "/api/v1/tokens", tokens_list);
+    route(http, state, "GET", "/api/v1/audit", "/api/v1/audit", audit_log);
     route(http, state, "POST", "/api/v1/tokens", "/api/v1/tokens", tokens_create);
     route(http, state, "DELETE", R"(/api/v1/tokens/([^/]+))", "/api/v1/tokens/{name}", tokens_revoke);
 }

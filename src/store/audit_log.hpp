@@ -4,8 +4,10 @@
 
 #include "store/database.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace diming::store {
 
@@ -19,6 +21,24 @@ struct AuditEntry {
 };
 
 void record_change(Database& db, const AuditEntry& entry);
+
+// Reading the log back: newest first, by keyset pages (ids below `before`).
+struct AuditQuery {
+    std::optional<std::string> actor, action, entity, entity_id;
+    std::optional<std::string> from, to;   // ISO dates or times: at or after `from`, before the day after `to`
+    std::optional<std::int64_t> before;    // keyset cursor
+    int limit = 100;                       // 1 … 1000
+};
+struct AuditRecord {
+    std::int64_t id = 0;
+    std::string at, actor, action, entity;
+    std::optional<std::string> entity_id, before_json, after_json;
+};
+struct AuditPage {
+    std::vector<AuditRecord> records;
+    std::optional<std::int64_t> next_before; // when there are older records
+};
+AuditPage read_changes(const Database& db, const AuditQuery& query);
 
 // "cli:<login name>" for changes made from the command line.
 std::string cli_actor();

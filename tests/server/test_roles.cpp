@@ -21,6 +21,7 @@ TEST_CASE("every write route answers each role as its row says: 401 without a va
     const std::map<std::string, std::string> needs{
         {"POST /api/v1/tokens", "admin"},
         {"GET /api/v1/tokens", "admin"},
+        {"GET /api/v1/audit", "admin"},
         {"DELETE /api/v1/tokens/{name}", "admin"},
         {"POST /api/v1/names/check", "committee"},
         {"POST /api/v1/names", "committee"},
