@@ -1,6 +1,8 @@
 #include "plates/issuance.hpp"
 
+#include "core/csv_writer.hpp"
 #include "core/error.hpp"
+#include "core/gdal.hpp"
 #include "store/audit_log.hpp"
 #include "store/database.hpp"
 
@@ -169,6 +171,41 @@ nlohmann::json list_issuances(store::Database& db, const IssuanceFilter& f) {
     nlohmann::json out{{"issuances", std::move(items)}, {"more", more}};
     if (more) out["next_after"] = out["issuances"].back()["id"];
     return out;
+}
+
+std::int64_t export_issuances(store::Database& db, const IssuanceFilter& filter, const std::filesystem::path& file, bool xlsx) {
+    static const std::vector<std::string> headers{"编号", "门牌编号", "标准地址", "门牌类型", "类型", "状态", "申请人", "道路", "印制单", "创建人", "创建时间", "更新时间"};
+    std::vector<std::vector<std::string>> rows;
+    auto page = filter;
+    page.limit = max_issuance_limit;
+    page.after = 0;
+    while (true) {
+        const auto part = list_issuances(db, page);
+        for (const auto& i : part["issuances"]) {
+            rows.push_back({std::to_string(i["id"].get<std::int64_t>()), std::to_string(i["door_plate"]["id"].get<std::int64_t>()),
+                            i["door_plate"]["standard_address"], i["door_plate"]["plate_type"], i["kind"], i["status"], i["applicant"],
+                            i["place"]["name"], i["print_order_id"].is_null() ? std::string{} : std::to_string(i["print_order_id"].get<std::int64_t>()),
+                            i["created_by"], i["created_at"], i["updated_at"]});
+        }
+        if (!part["more"].get<bool>() || rows.size() >= 200'000) break;
+        page.after = part["next_after"].get<std::int64_t>();
+    }
+    if (xlsx) {
+        auto ds = gdal::create_vector("XLSX", file);
+        std::vector<std::pair<const char*, OGRFieldType>> fields;
+        for (const auto& h : headers) fields.emplace_back(h.c_str(), OFTString);
+        gdal::LayerWriter w{ds.get(), "发放记录", wkbNone, nullptr, fields};
+        for (const auto& r : rows) {
+            for (std::size_t c = 0; c < r.size(); ++c) w.set(static_cast<int>(c), r[c]);
+            w.write();
+        }
+    } else {
+        CsvWriter out{file, CsvFor::spreadsheet};
+        out.row(headers);
+        for (const auto& r : rows) out.row(r);
+        out.close();
+    }
+    return static_cast<std::int64_t>(rows.size());
 }
 
 std::optional<nlohmann::json> issuance_record(store::Database& db, std::int64_t id) {

@@ -5,6 +5,7 @@
 // in step: installed makes a new plate active, rejected or cancelled frees its number.
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,6 +53,11 @@ constexpr int max_issuance_limit = 1000;
 
 // Throws refusal (invalid) for unusable filters.
 nlohmann::json list_issuances(store::Database& db, const IssuanceFilter& filter);
+// Every issuance the filter matches (its limit and cursor ignored; at most 200,000 rows), as a
+// sheet with Chinese headers: CSV (UTF-8 with a BOM, cells Excel would read as formulas
+// quoted) or XLSX through GDAL. Returns the rows written.
+std::int64_t export_issuances(store::Database& db, const IssuanceFilter& filter, const std::filesystem::path& file, bool xlsx);
+
 // One issuance with its plate and every event; nothing if there is none.
 std::optional<nlohmann::json> issuance_record(store::Database& db, std::int64_t id);
 

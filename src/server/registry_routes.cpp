@@ -241,8 +241,7 @@ void doorplate_by_id(Call& c) {
     c.send_json(200, r);
 }
 
-void issuances_list(Call& c) {
-    c.allow_params({"status", "kind", "road", "q", "from", "to", "print_order", "limit", "after"});
+plates::IssuanceFilter issuance_filter(const Call& c) {
     plates::IssuanceFilter f;
     f.status = c.param("status");
     f.road = c.param("road");
@@ -254,7 +253,23 @@ void issuances_list(Call& c) {
     if (f.road) f.road = lookup::parse_text(*f.road, "road", 40);
     f.kind = c.param("kind");
     if (auto q = c.param("q")) f.q = lookup::parse_text(*q, "q", 100);
-    c.send_json(200, plates::list_issuances(c.worker.db, f));
+    return f;
+}
+
+void issuances_list(Call& c) {
+    c.allow_params({"status", "kind", "road", "q", "from", "to", "print_order", "limit", "after"});
+    c.send_json(200, plates::list_issuances(c.worker.db, issuance_filter(c)));
+}
+
+// The filtered issuances as a sheet (every match, not one page).
+void issuances_export(Call& c, bool xlsx) {
+    c.allow_params({"status", "kind", "road", "q", "from", "to", "print_order"});
+    const auto f = issuance_filter(c);
+    ScratchFolder dir;
+    const auto file = dir / (xlsx ? "issuances.xlsx" : "issuances.csv");
+    plates::export_issuances(c.worker.db, f, file, xlsx);
+    c.res.set_header("Content-Disposition", std::string{"attachment; filename=\""} + file.filename().string() + "\"");
+    c.send_json(200, read_whole(file), xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8");
 }
 
 void issuance_by_id(Call& c) {
@@ -359,6 +374,8 @@ void add_registry_routes(httplib::Server& http, ServerState& state) {
     route(http, state, "POST", "/api/v1/doorplates", "/api/v1/doorplates", doorplates_create);
     route(http, state, "GET", R"(/api/v1/doorplates/([^/]+))", "/api/v1/doorplates/{id}", doorplate_by_id);
     route(http, state, "GET", "/api/v1/issuances", "/api/v1/issuances", issuances_list);
+    route(http, state, "GET", "/api/v1/issuances.csv", "/api/v1/issuances.csv", [](Call& c) { issuances_export(c, false); });
+    route(http, state, "GET", "/api/v1/issuances.xlsx", "/api/v1/issuances.xlsx", [](Call& c) { issuances_export(c, true); });
     route(http, state, "GET", R"(/api/v1/issuances/([^/]+))", "/api/v1/issuances/{id}", issuance_by_id);
     route(http, state, "POST", R"(/api/v1/issuances/([^/]+)/transition)", "/api/v1/issuances/{id}/transition", issuance_transition);
     route(http, state, "POST", "/api/v1/print-orders", "/api/v1/print-orders", print_orders_create);

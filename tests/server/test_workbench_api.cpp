@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 
@@ -505,4 +506,32 @@ TEST_CASE("the audit log reads back over HTTP for an administrator: filtered, ne
     auto refused = w.server->client().Get("/api/v1/audit", {{"Authorization", "Bearer " + w.clerk}});
     REQUIRE(refused);
     CHECK(refused->status == 403);
+}
+
+TEST_CASE("the filtered issuances export as CSV with a BOM and as XLSX, every match and not one page") {
+    Workbench w;
+    w.start();
+    for (int i = 0; i < 3; ++i) w.issue(121.0075 + 0.0004 * i, 30.7001);
+    auto client = w.server->client();
+    auto csv = client.Get("/api/v1/issuances.csv?status=applied");
+    REQUIRE(csv);
+    REQUIRE(csv->status == 200);
+    CHECK(csv->body.rfind("\xEF\xBB\xBF", 0) == 0);
+    CHECK(csv->body.find("编号,门牌编号,标准地址") != std::string::npos);
+    CHECK(std::count(csv->body.begin(), csv->body.end(), '\n') == 4); // the header and three rows
+    CHECK(csv->body.find("人民路") != std::string::npos);
+    auto xlsx = client.Get("/api/v1/issuances.xlsx?status=applied&road=" + url_encode("人民路"));
+    REQUIRE(xlsx);
+    REQUIRE(xlsx->status == 200);
+    write_file(w.dir / "issuances.xlsx", xlsx->body);
+    CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "FORCE");
+    {
+        auto ds = diming::gdal::open_vector(w.dir / "issuances.xlsx");
+        OGRLayerH layer = GDALDatasetGetLayer(ds.get(), 0);
+        CHECK(OGR_L_GetFeatureCount(layer, 1) == 3);
+        CHECK(OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(layer), "标准地址") >= 0);
+    }
+    CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", nullptr);
+    CHECK(client.Get("/api/v1/issuances.csv?status=lost")->status == 400);
+    CHECK(client.Get("/api/v1/issuances.csv?limit=5")->status == 400); // every match: no paging
 }
