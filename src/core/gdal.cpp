@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 
+#include <cpl_conv.h>
 #include <cpl_error.h>
 #include <ogr_srs_api.h>
 
@@ -44,6 +45,13 @@ std::optional<std::string> ErrorTrap::take() {
     first_.reset();
     return out;
 }
+
+ConfigOption::ConfigOption(const char* key, const char* value) : key_{key} {
+    if (const char* old = CPLGetThreadLocalConfigOption(key, nullptr)) old_ = old;
+    CPLSetThreadLocalConfigOption(key, value);
+}
+
+ConfigOption::~ConfigOption() { CPLSetThreadLocalConfigOption(key_, old_ ? old_->c_str() : nullptr); }
 
 Dataset open_vector(const std::filesystem::path& path, const std::vector<std::string>& open_options) {
     ensure_registered();

@@ -60,6 +60,21 @@ private:
     std::optional<std::string> first_;
 };
 
+// A GDAL configuration option set on this thread while it lives, then put back as it was.
+// Drivers may read an option late (the XLSX driver reads a sheet on first access), so keep it
+// alive as long as the dataset is read.
+class ConfigOption {
+public:
+    ConfigOption(const char* key, const char* value);
+    ~ConfigOption();
+    ConfigOption(const ConfigOption&) = delete;
+    ConfigOption& operator=(const ConfigOption&) = delete;
+
+private:
+    const char* key_;
+    std::optional<std::string> old_;
+};
+
 // A NULL-terminated char* array view of strings, for GDAL's papszOptions arguments.
 class StringList {
 public:

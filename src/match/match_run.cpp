@@ -358,6 +358,15 @@ private:
 // What GIS staff decided (governance.hpp), applied over the automatic answers: a confirmed
 // or hand-made link stays (level manual), rejected links are never proposed, a corrected
 // address is matched in place of the record's own. Only decided records are matched again.
+// The governed answer takes the record's place; what the matcher found by itself stays beside it.
+void adopt(Result& r, Result governed) {
+    governed.auto_level = std::move(r.auto_level);
+    governed.auto_civil_id = r.auto_civil_id;
+    governed.auto_distance = r.auto_distance;
+    governed.auto_ties = r.auto_ties;
+    r = std::move(governed);
+}
+
 // Civil records decided to be no address (civil_decisions) are offered to nobody: a record
 // the matcher linked to one is matched again without them. Returns how many are excluded.
 std::int64_t apply_governance(store::Database& db, const Matcher& matcher, const std::vector<Record>& police, const std::vector<Record>& civil,
@@ -382,25 +391,14 @@ std::int64_t apply_governance(store::Database& db, const Matcher& matcher, const
         if (it == governance.end()) {
             if (r.civil_index && excluded.contains(*r.civil_index)) {
                 auto again = matcher.match(p, &excluded);
-                again.auto_level = r.auto_level;
-                again.auto_civil_id = r.auto_civil_id;
-                again.auto_distance = r.auto_distance;
-                again.auto_ties = r.auto_ties;
                 again.reason += "; the civil record first found was decided to be no address";
-                r = std::move(again);
+                adopt(r, std::move(again));
             }
             continue;
         }
         const Governance& g = it->second;
-        auto keep_auto = [&r](Result governed) {
-            governed.auto_level = r.auto_level;
-            governed.auto_civil_id = r.auto_civil_id;
-            governed.auto_distance = r.auto_distance;
-            governed.auto_ties = r.auto_ties;
-            r = std::move(governed);
-        };
         if (g.manual_civil_key) {
-            if (const auto c = civil_by_key.find(*g.manual_civil_key); c != civil_by_key.end()) keep_auto(matcher.manual(p, c->second));
+            if (const auto c = civil_by_key.find(*g.manual_civil_key); c != civil_by_key.end()) adopt(r, matcher.manual(p, c->second));
             else r.reason += "; the civil record linked by hand (" + *g.manual_civil_key + ") is not in this civil dataset";
         } else if (!g.rejected_civil_keys.empty() || g.corrected_address) {
             std::unordered_set<int> rejected = excluded;
@@ -417,7 +415,7 @@ std::int64_t apply_governance(store::Database& db, const Matcher& matcher, const
             auto governed = matcher.match(q, &rejected);
             if (g.corrected_address) governed.reason = "matched by its corrected address " + *g.corrected_address + "; " + governed.reason;
             if (!g.rejected_civil_keys.empty()) governed.reason += "; " + std::to_string(g.rejected_civil_keys.size()) + " link(s) rejected by hand are not proposed";
-            keep_auto(std::move(governed));
+            adopt(r, std::move(governed));
         } else if (!g.status.empty()) {
             r.reason += "; marked " + g.status;
         }

@@ -7,7 +7,6 @@
 #include "store/audit_log.hpp"
 #include "store/database.hpp"
 
-#include <cpl_conv.h>
 #include <nlohmann/json.hpp>
 
 #include <array>
@@ -192,10 +191,7 @@ void export_work_list(store::Database& db, const WorkListQuery& query, const std
 
 OutcomeBatch import_outcomes(store::Database& db, const std::filesystem::path& file, bool check_only, const std::string& actor) {
     // Every cell is text: the first row is the header all the same (GDAL reads the sheet lazily, so it stays set).
-    CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "FORCE");
-    struct Reset {
-        ~Reset() { CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", nullptr); }
-    } reset;
+    const gdal::ConfigOption headers{"OGR_XLSX_HEADERS", "FORCE"};
     auto ds = gdal::open_vector(file);
     OGRLayerH layer = GDALDatasetGetLayer(ds.get(), 0);
     if (!layer) throw input_error{file.filename().string() + ": has no sheet"};

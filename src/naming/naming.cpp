@@ -1,5 +1,6 @@
 #include "naming/naming.hpp"
 
+#include "core/calendar.hpp"
 #include "core/text.hpp"
 #include "pinyin/romanizer.hpp"
 #include "store/audit_log.hpp"
@@ -43,25 +44,10 @@ void require_document(const Decision& d) {
     if (!text::is_valid_utf8(d.document) || text::code_points(d.document) > 60) {
         throw refusal{refusal::Kind::invalid, "the decision document number is at most 60 characters of UTF-8", "decision_doc"};
     }
-    require_date(d.date, "decided_on");
+    require_iso_date(d.date, "decided_on");
 }
 
 } // namespace
-
-bool is_date(const std::string& date) {
-    return date.size() == 10 && date[4] == '-' && date[7] == '-' && date.find_first_not_of("0123456789-") == std::string::npos;
-}
-
-void require_date(const std::string& date, const char* field) {
-    if (!is_date(date)) throw refusal{refusal::Kind::invalid, std::string{field} + " is a date, YYYY-MM-DD", field};
-    const int month = std::stoi(date.substr(5, 2)), day = std::stoi(date.substr(8, 2));
-    static constexpr int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const int year = std::stoi(date.substr(0, 4));
-    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    if (month < 1 || month > 12 || day < 1 || day > days[month - 1] || (month == 2 && day == 29 && !leap)) {
-        throw refusal{refusal::Kind::invalid, std::string{field} + ": " + date + " is not a date", field};
-    }
-}
 
 ProposalResult propose_name(store::Database& db, const NameProposal& p, const std::string& actor, const NamingRules& rules) {
     const std::string name = text::is_valid_utf8(p.name) ? text::trim(p.name) : p.name;

@@ -43,9 +43,5 @@ void approve_name(store::Database& db, std::int64_t id, const Decision& decision
 void reject_name(store::Database& db, std::int64_t id, const Decision& decision, const std::string& actor);
 void retire_name(store::Database& db, std::int64_t id, const Decision& decision, const std::string& actor);
 
-// Shared with renaming: a date in YYYY-MM-DD that exists; throws refusal naming `field`.
-void require_date(const std::string& date, const char* field);
-// Whether `text` has the form YYYY-MM-DD (not whether the day exists).
-bool is_date(const std::string& text);
 
 } // namespace diming::naming

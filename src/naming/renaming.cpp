@@ -1,5 +1,6 @@
 #include "naming/renaming.hpp"
 
+#include "core/calendar.hpp"
 #include "core/text.hpp"
 #include "naming/naming.hpp"
 #include "pinyin/romanizer.hpp"
@@ -34,8 +35,8 @@ std::string readdress(store::Database& db, const plates::AddressParts& old_parts
 RenamingResult rename_in_open_transaction(store::Database& db, const Renaming& r, const std::string& actor, const NamingRules& rules) {
     const std::string new_name = text::is_valid_utf8(r.new_name) ? text::trim(r.new_name) : r.new_name;
     if (text::trim(r.decision_doc).empty()) throw refusal{refusal::Kind::invalid, "the decision document number is required", "decision_doc"};
-    require_date(r.decided_on, "decided_on");
-    require_date(r.effective_on, "effective_on");
+    require_iso_date(r.decided_on, "decided_on");
+    require_iso_date(r.effective_on, "effective_on");
     if (r.effective_on < r.decided_on) throw refusal{refusal::Kind::invalid, "effective_on is before decided_on", "effective_on"};
     if (!text::is_valid_utf8(r.reason) || text::code_points(r.reason) > 2000) {
         throw refusal{refusal::Kind::invalid, "the reason is UTF-8 text of at most 2,000 characters", "reason"};
@@ -140,7 +141,7 @@ RenamingResult rename_place(store::Database& db, const Renaming& r, const std::s
 
 std::string today() {
     if (const char* fixed = std::getenv("DIMING_TODAY"); fixed && *fixed) {
-        require_date(fixed, "DIMING_TODAY");
+        require_iso_date(fixed, "DIMING_TODAY");
         return fixed;
     }
     // China keeps one time zone, UTC+8, without daylight saving.
@@ -153,7 +154,7 @@ std::string today() {
 }
 
 std::int64_t schedule_renaming(store::Database& db, const Renaming& r, const std::string& actor, const NamingRules& rules) {
-    require_date(r.effective_on, "effective_on");
+    require_iso_date(r.effective_on, "effective_on");
     if (r.effective_on <= today()) {
         throw refusal{refusal::Kind::invalid, "effective_on " + r.effective_on + " is not after today (" + today() + "): rename now instead", "effective_on"};
     }
@@ -205,7 +206,7 @@ std::int64_t schedule_renaming(store::Database& db, const Renaming& r, const std
 
 RenamingOutcome rename_or_schedule(store::Database& db, const Renaming& r, const std::string& actor, const NamingRules& rules) {
     RenamingOutcome out;
-    if (is_date(r.effective_on) && r.effective_on > today()) {
+    if (is_iso_date(r.effective_on) && r.effective_on > today()) {
         out.scheduled = true;
         out.scheduled_id = schedule_renaming(db, r, actor, rules);
     } else {

@@ -7,7 +7,6 @@
 #include "core/text.hpp"
 #include "store/database.hpp"
 
-#include <cpl_conv.h>
 #include <nlohmann/json.hpp>
 
 #include <array>
@@ -57,23 +56,6 @@ std::optional<double> number_of(const std::string& s) {
 // The template's example row, which shows how a row is filled in and is never an application
 // (GDAL writes a sheet's header row only above a row).
 constexpr std::string_view example_marker = "（示例行，提交时忽略 example row, ignored）";
-
-// A thread-local GDAL configuration option, set while it lives.
-class ConfigOption {
-public:
-    ConfigOption(const char* key, const char* value) : key_{key} {
-        const char* old = CPLGetThreadLocalConfigOption(key, nullptr);
-        if (old) old_ = old;
-        CPLSetThreadLocalConfigOption(key, value);
-    }
-    ~ConfigOption() { CPLSetThreadLocalConfigOption(key_, old_ ? old_->c_str() : nullptr); }
-    ConfigOption(const ConfigOption&) = delete;
-    ConfigOption& operator=(const ConfigOption&) = delete;
-
-private:
-    const char* key_;
-    std::optional<std::string> old_;
-};
 
 struct Problem : std::exception {
     RowProblem p;
@@ -145,7 +127,7 @@ std::size_t ApplicationBatch::problems() const {
 
 std::vector<ApplicationRow> read_applications(const std::filesystem::path& file) {
     // The first row is the header, even when every cell below is text too.
-    const ConfigOption xlsx{"OGR_XLSX_HEADERS", "FORCE"}, ods{"OGR_ODS_HEADERS", "FORCE"};
+    const gdal::ConfigOption xlsx{"OGR_XLSX_HEADERS", "FORCE"}, ods{"OGR_ODS_HEADERS", "FORCE"};
     auto ds = gdal::open_vector(file);
     if (GDALDatasetGetLayerCount(ds.get()) < 1) throw input_error{file.filename().string() + ": has no sheet"};
     OGRLayerH layer = GDALDatasetGetLayer(ds.get(), 0);

@@ -1,5 +1,6 @@
 #include "plates/cancellation.hpp"
 
+#include "core/calendar.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "plates/issuance.hpp"
@@ -25,10 +26,6 @@ constexpr std::array<Reason, 5> reasons{{{"demolition", "拆除", "demolished"},
                                          {"error", "错编", "issued in error"},
                                          {"other", "其他", "other"}}};
 
-bool is_date(const std::string& s) {
-    return s.size() == 10 && s[4] == '-' && s[7] == '-' && s.find_first_not_of("0123456789-") == std::string::npos;
-}
-
 } // namespace
 
 nlohmann::json cancellation_reasons() {
@@ -42,14 +39,9 @@ CancellationResult cancel_plate(store::Database& db, const Cancellation& c, cons
     for (const auto& r : reasons) known = known || c.reason_code == r.code;
     if (!known) throw refusal{refusal::Kind::invalid, "unknown reason '" + c.reason_code + "' (demolition, merger, renumbering, error, other)", "reason_code"};
     if (c.reason_code == "other" && text::trim(c.reason).empty()) throw refusal{refusal::Kind::invalid, "say why, for reason 'other'", "reason"};
-    if (!is_date(c.cancelled_on)) throw refusal{refusal::Kind::invalid, "cancelled_on is a date, YYYY-MM-DD", "cancelled_on"};
+    require_iso_date(c.cancelled_on, "cancelled_on");
 
     store::Transaction tx{db};
-    auto check_date = db.prepare("SELECT date(?1, '+0 days') IS ?1");
-    check_date.bind(1, c.cancelled_on);
-    check_date.step();
-    if (check_date.column_int(0) == 0) throw refusal{refusal::Kind::invalid, "cancelled_on is not a date in the calendar", "cancelled_on"};
-
     auto plate = db.prepare("SELECT status, plate_type, standard_address FROM door_plates WHERE id = ?1");
     plate.bind(1, c.door_plate_id);
     if (!plate.step()) throw refusal{refusal::Kind::not_found, "no plate with id " + std::to_string(c.door_plate_id), "id"};

@@ -1,5 +1,6 @@
 #include "plates/issuance.hpp"
 
+#include "core/calendar.hpp"
 #include "core/csv_writer.hpp"
 #include "core/error.hpp"
 #include "core/gdal.hpp"
@@ -22,10 +23,6 @@ bool known_status(const std::string& s) {
         if (s == k) return true;
     }
     return false;
-}
-
-bool is_date(const std::string& s) {
-    return s.size() == 10 && s[4] == '-' && s[7] == '-' && s.find_first_not_of("0123456789-") == std::string::npos;
 }
 
 } // namespace
@@ -125,8 +122,8 @@ void move_issuance(store::Database& db, std::int64_t id, const std::string& to, 
 
 nlohmann::json list_issuances(store::Database& db, const IssuanceFilter& f) {
     if (f.status && !known_status(*f.status)) throw refusal{refusal::Kind::invalid, "unknown status '" + *f.status + "'", "status"};
-    if (f.from && !is_date(*f.from)) throw refusal{refusal::Kind::invalid, "from is a date, YYYY-MM-DD", "from"};
-    if (f.to && !is_date(*f.to)) throw refusal{refusal::Kind::invalid, "to is a date, YYYY-MM-DD", "to"};
+    if (f.from) require_iso_date(*f.from, "from");
+    if (f.to) require_iso_date(*f.to, "to");
     if (f.kind && *f.kind != "new" && *f.kind != "replacement" && *f.kind != "renaming") {
         throw refusal{refusal::Kind::invalid, "unknown kind '" + *f.kind + "' (new, replacement, renaming)", "kind"};
     }

@@ -7,8 +7,6 @@
 #include "server/request_body.hpp"
 #include "server/scratch_folder.hpp"
 
-#include <fstream>
-
 namespace diming::server {
 
 namespace {
@@ -96,10 +94,7 @@ void outcomes(Call& c) {
     }
     ScratchFolder dir;
     const auto file = dir / "outcomes.xlsx";
-    {
-        std::ofstream out{file, std::ios::binary};
-        out.write(c.req.body.data(), static_cast<std::streamsize>(c.req.body.size()));
-    }
+    write_whole(file, c.req.body);
     match::OutcomeBatch batch;
     try {
         batch = write(c, [&](store::Database& db) { return match::import_outcomes(db, file, check == "true", who.name); });

@@ -8,8 +8,6 @@
 #include "server/request_body.hpp"
 #include "server/scratch_folder.hpp"
 
-#include <fstream>
-
 namespace diming::server {
 
 namespace {
@@ -98,10 +96,7 @@ void applications(Call& c) {
     if (c.req.body.empty()) throw http_error{400, "bad_request", "the sheet is empty", "file"};
     ScratchFolder dir;
     const auto file = dir / (xlsx ? "applications.xlsx" : "applications.csv");
-    {
-        std::ofstream out{file, std::ios::binary};
-        out.write(c.req.body.data(), static_cast<std::streamsize>(c.req.body.size()));
-    }
+    write_whole(file, c.req.body);
     std::vector<plates::ApplicationRow> rows;
     try {
         rows = plates::read_applications(file);
@@ -112,12 +107,9 @@ void applications(Call& c) {
     const auto batch = write(c, [&](store::Database& db) { return plates::apply_applications(db, *gazetteer, rows, check == "true", who.name); },
                              [](store::Database& db, const plates::ApplicationBatch& b) -> std::optional<lookup::BBox> {
                                  if (!b.written) return std::nullopt;
-                                 auto s = db.prepare("SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM idx_door_plates_geom WHERE pkid IN (SELECT value FROM json_each(?1))");
-                                 json ids = json::array();
+                                 std::vector<std::int64_t> ids;
                                  for (const auto& r : b.rows) ids.push_back(r.plate.door_plate_id);
-                                 s.bind(1, ids.dump());
-                                 if (!s.step() || s.is_null(0)) return std::nullopt;
-                                 return lookup::BBox{s.column_double(0), s.column_double(1), s.column_double(2), s.column_double(3)};
+                                 return indexed_box(db, "door_plates", ids, 0);
                              });
     // 200 for a check or a refused batch (the rows say why), 201 when written.
     c.send_json(batch.written ? 201 : (check == "true" ? 200 : 422), plates::to_json(batch));

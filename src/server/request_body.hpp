@@ -122,6 +122,14 @@ inline std::optional<lookup::BBox> indexed_box(store::Database& db, const char* 
     if (!s.step()) return std::nullopt;
     return lookup::BBox{s.column_double(0) - pad, s.column_double(1) - pad, s.column_double(2) + pad, s.column_double(3) + pad};
 }
+// The box around several records of one table (nothing if none is indexed).
+inline std::optional<lookup::BBox> indexed_box(store::Database& db, const char* table, const std::vector<std::int64_t>& ids, double pad) {
+    auto s = db.prepare(std::string{"SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM idx_"} + table +
+                        "_geom WHERE pkid IN (SELECT value FROM json_each(?1))");
+    s.bind(1, json(ids).dump());
+    if (!s.step() || s.is_null(0)) return std::nullopt;
+    return lookup::BBox{s.column_double(0) - pad, s.column_double(1) - pad, s.column_double(2) + pad, s.column_double(3) + pad};
+}
 // A place name's box, wide enough for the plates along it (they stand within 300 m).
 inline auto place_touched(std::int64_t id) {
     return [id](store::Database& db, const auto&) { return indexed_box(db, "place_names", id, 0.004); };

@@ -38,4 +38,11 @@ inline std::string read_whole(const std::filesystem::path& file) {
     return ss.str();
 }
 
+// A request's upload into a file (GDAL reads files).
+inline void write_whole(const std::filesystem::path& file, const std::string& content) {
+    std::ofstream out{file, std::ios::binary};
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    if (!out.flush()) throw std::runtime_error{"cannot write " + file.string()};
+}
+
 } // namespace diming::server

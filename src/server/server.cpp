@@ -7,6 +7,7 @@
 #include "naming/renaming.hpp"
 #include "server/api_description.hpp"
 #include "server/call.hpp"
+#include "server/request_body.hpp"
 #include "server/connections.hpp"
 #include "store/migrations.hpp"
 
@@ -224,12 +225,8 @@ void apply_due_renamings(ServerState& state) {
         const auto before = tiles::registry_stamp(db);
         renamed = naming::apply_due_renamings(db, naming::today());
         if (renamed.empty()) return;
-        std::optional<lookup::BBox> box;
-        auto s = db.prepare("SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM idx_place_names_geom WHERE pkid IN (SELECT value FROM json_each(?1))");
-        s.bind(1, nlohmann::json(renamed).dump());
         // Wide enough for the plates along the places (they stand within 300 m).
-        if (s.step() && !s.is_null(0)) box = lookup::BBox{s.column_double(0) - 0.004, s.column_double(1) - 0.004, s.column_double(2) + 0.004, s.column_double(3) + 0.004};
-        state.tiles_changed(db, box, before);
+        state.tiles_changed(db, indexed_box(db, "place_names", renamed, 0.004), before);
     }
     state.reload_names();
     std::cerr << "diming serve: carried out " << renamed.size() << " scheduled renaming(s) due by " << naming::today() << '\n';

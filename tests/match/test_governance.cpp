@@ -13,7 +13,6 @@
 #include "match/work_list.hpp"
 #include "match/sample_registry.hpp"
 
-#include <cpl_conv.h>
 #include <nlohmann/json.hpp>
 
 #include <fstream>
@@ -348,7 +347,7 @@ TEST_CASE("a work list goes out as XLSX for a field check and comes back as deci
     REQUIRE(list["items"].size() >= 3);
     match::export_work_list(r.db, q, r.dir / "check.xlsx");
     {
-        CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "FORCE");
+        const gdal::ConfigOption headers{"OGR_XLSX_HEADERS", "FORCE"};
         auto ds = gdal::open_vector(r.dir / "check.xlsx");
         OGRLayerH layer = GDALDatasetGetLayer(ds.get(), 0);
         OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
@@ -359,7 +358,6 @@ TEST_CASE("a work list goes out as XLSX for a field check and comes back as deci
         auto whole = q;
         whole.limit = 5000; // the sheet holds the whole list (up to 5,000), not one page
         CHECK(OGR_L_GetFeatureCount(layer, 1) == static_cast<GIntBig>(match::work_list(r.db, whole)["items"].size()));
-        CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", nullptr);
     }
     // The field team fills in three rows (and writes one outcome nobody understands).
     const auto id = [&](int i) { return std::to_string(list["items"][static_cast<std::size_t>(i)]["police_address_id"].get<std::int64_t>()); };

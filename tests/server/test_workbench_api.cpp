@@ -6,8 +6,6 @@
 #include <catch2/catch.hpp>
 
 #include "core/gdal.hpp"
-
-#include <cpl_conv.h>
 #include "registry_fixture.hpp"
 #include "store/database.hpp"
 #include "support/server_process.hpp"
@@ -350,7 +348,7 @@ TEST_CASE("batch applications from the XLSX template are checked row by row and 
     REQUIRE(tpl->status == 200);
     write_file(w.dir / "template.xlsx", tpl->body);
     {
-        CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "FORCE"); // every cell is text: the first row is still the header
+        const diming::gdal::ConfigOption headers{"OGR_XLSX_HEADERS", "FORCE"}; // every cell is text: the first row is still the header
         auto ds = diming::gdal::open_vector(w.dir / "template.xlsx");
         OGRFeatureDefnH defn = OGR_L_GetLayerDefn(GDALDatasetGetLayer(ds.get(), 0));
         for (const char* f : {"道路", "经度", "纬度", "门牌号", "地址", "申请人"}) {
@@ -358,7 +356,6 @@ TEST_CASE("batch applications from the XLSX template are checked row by row and 
             CHECK(OGR_FD_GetFieldIndex(defn, f) >= 0);
         }
         CHECK(GDALDatasetGetLayerCount(ds.get()) == 2);
-        CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", nullptr); // after the sheet was read: GDAL reads it lazily
     }
 
     const std::vector<std::map<std::string, std::string>> rows{
@@ -524,14 +521,13 @@ TEST_CASE("the filtered issuances export as CSV with a BOM and as XLSX, every ma
     REQUIRE(xlsx);
     REQUIRE(xlsx->status == 200);
     write_file(w.dir / "issuances.xlsx", xlsx->body);
-    CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "FORCE");
     {
+        const diming::gdal::ConfigOption headers{"OGR_XLSX_HEADERS", "FORCE"};
         auto ds = diming::gdal::open_vector(w.dir / "issuances.xlsx");
         OGRLayerH layer = GDALDatasetGetLayer(ds.get(), 0);
         CHECK(OGR_L_GetFeatureCount(layer, 1) == 3);
         CHECK(OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(layer), "标准地址") >= 0);
     }
-    CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", nullptr);
     CHECK(client.Get("/api/v1/issuances.csv?status=lost")->status == 400);
     CHECK(client.Get("/api/v1/issuances.csv?limit=5")->status == 400); // every match: no paging
 }

@@ -1,0 +1,15 @@
+#pragma once
+// Dates as the registry writes them: YYYY-MM-DD (decisions, effective dates, cancellations,
+// filters).
+
+#include <string>
+
+namespace diming {
+
+// Whether `text` has the form YYYY-MM-DD (not whether the day exists).
+bool is_iso_date(const std::string& text);
+
+// A date of that form that exists in the calendar; throws refusal (invalid) naming `field`.
+void require_iso_date(const std::string& text, const char* field);
+
+} // namespace diming
