@@ -3,7 +3,12 @@
 #include "lookup/query.hpp"
 #include "plates/door_plates.hpp"
 #include "plates/issuance.hpp"
+#include "core/calendar.hpp"
+#include "core/error.hpp"
+#include "printing/certificate.hpp"
+#include "printing/plate_drawing.hpp"
 #include "printing/print_order.hpp"
+#include "printing/printer_sheet.hpp"
 #include "store/audit_log.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
@@ -12,10 +17,18 @@
 
 #include <fstream>
 #include <iostream>
+#include <limits>
+#include <map>
 
 namespace diming::cli {
 
 namespace {
+
+void write_file(const std::filesystem::path& path, const std::string& bytes) {
+    std::ofstream out{path, std::ios::binary};
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out.flush()) throw input_error{path.string() + ": cannot write the file"};
+}
 
 store::Database open_registry(const std::string& path, store::Access access) {
     auto db = store::Database::open(path, access);
@@ -106,11 +119,12 @@ void add_plates(CLI::App& app) {
 }
 
 void add_print_orders(CLI::App& app) {
-    auto* cmd = app.add_subcommand("print-orders", "Batch approved issuances for the printer; export CSV/XLSX and SVG proofs");
+    auto* cmd = app.add_subcommand("print-orders", "Batch approved issuances for the printer; the sheet (CSV/XLSX), proofs (PDF/SVG) and certificates");
     cmd->require_subcommand(1);
     struct Args {
-        std::string db, printer, note, out;
+        std::string db, printer, note, out, format, public_url, lang = "zh";
         std::vector<std::int64_t> ids;
+        std::vector<std::string> households;
         std::int64_t id = 0;
     };
     auto a = std::make_shared<Args>();
@@ -123,25 +137,55 @@ void add_print_orders(CLI::App& app) {
         auto db = open_registry(a->db, store::Access::read_write);
         std::cout << printing::create_print_order(db, {a->ids, a->printer, a->note}, store::cli_actor()) << '\n';
     });
-    auto* exp = cmd->add_subcommand("export", "Write the printer's sheet (.csv or .xlsx by the file name) and an SVG proof per plate beside it");
+    auto* exp = cmd->add_subcommand("export", "Write the printer's sheet (.csv or .xlsx) or the order's PDF proofs (.pdf); "
+                                              "a sheet also gets an SVG proof per plate in NAME-proofs/");
     exp->add_option("--db", a->db, "registry database")->required();
     exp->add_option("id", a->id, "print order id")->required();
-    exp->add_option("--out", a->out, "sheet file: NAME.csv or NAME.xlsx")->required();
+    exp->add_option("--out", a->out, "NAME.csv, NAME.xlsx or NAME.pdf")->required();
+    exp->add_option("--format", a->format, "csv, xlsx or pdf (default: by the file name)")->check(CLI::IsMember({"csv", "xlsx", "pdf"}));
+    exp->add_option("--public-url", a->public_url, "the registry's public address, for the plates' QR codes (https://dm.example.gov.cn)");
+    exp->add_option("--lang", a->lang, "zh (default) or en: the sheet's headers")->check(CLI::IsMember({"zh", "en"}));
     exp->callback([a] {
         auto db = open_registry(a->db, store::Access::read_only);
         const std::filesystem::path out{a->out};
-        if (out.extension() == ".xlsx") printing::export_xlsx(db, a->id, out);
-        else if (out.extension() == ".csv") printing::export_csv(db, a->id, out);
-        else throw input_error{"--out: name the sheet .csv or .xlsx"};
+        const std::string format = !a->format.empty() ? a->format : out.extension() == ".xlsx" ? "xlsx" : out.extension() == ".pdf" ? "pdf"
+                                                               : out.extension() == ".csv"  ? "csv" : "";
+        if (format.empty()) throw input_error{"--out: name the file .csv, .xlsx or .pdf, or give --format"};
+        if (format == "pdf") {
+            if (a->public_url.empty()) throw input_error{"--public-url is required for the PDF: every door and building plate carries a QR code to its public page"};
+            write_file(out, printing::proofs_pdf(db, a->id, a->public_url));
+            std::cerr << "wrote " << out.string() << '\n';
+            return;
+        }
+        const auto language = printing::sheet_language(a->lang);
+        if (format == "xlsx") printing::export_xlsx(db, a->id, out, a->public_url, language);
+        else printing::export_csv(db, a->id, out, a->public_url, language);
         const auto proofs = out.parent_path() / (out.stem().string() + "-proofs");
         std::filesystem::create_directories(proofs);
         int n = 0;
         for (const auto& face : printing::order_faces(db, a->id)) {
-            std::ofstream svg{proofs / (std::to_string(face.door_plate_id) + ".svg")};
-            svg << printing::proof_svg(face);
+            write_file(proofs / (std::to_string(face.door_plate_id) + ".svg"), printing::proof_svg(face, a->public_url));
             ++n;
         }
         std::cerr << "wrote " << out.string() << " and " << n << " proofs in " << proofs.string() << '\n';
+    });
+    auto* certs = cmd->add_subcommand("certificates", "Issue the door-plate certificates (门牌证) of an order's plates and write them as a PDF (A5)");
+    certs->add_option("--db", a->db, "registry database")->required();
+    certs->add_option("id", a->id, "print order id")->required();
+    certs->add_option("--out", a->out, "NAME.pdf")->required();
+    certs->add_option("--public-url", a->public_url, "the registry's public address, for the QR codes")->required();
+    certs->add_option("--household", a->households, "ISSUANCE=NAME: the household's name on that certificate (repeat)");
+    certs->callback([a] {
+        auto db = open_registry(a->db, store::Access::read_write);
+        std::map<std::int64_t, std::string> names;
+        for (const auto& h : a->households) {
+            const auto eq = h.find('=');
+            if (eq == std::string::npos) throw input_error{"--household " + h + ": write ISSUANCE=NAME"};
+            names[lookup::parse_integer(h.substr(0, eq), "--household", 1, std::numeric_limits<std::int64_t>::max())] = h.substr(eq + 1);
+        }
+        const auto all = printing::certify_print_order(db, a->id, names, today(), store::cli_actor());
+        write_file(a->out, printing::certificates_pdf(all, a->public_url));
+        std::cerr << "wrote " << all.size() << " certificate(s) to " << a->out << '\n';
     });
     auto* printed = cmd->add_subcommand("printed", "Mark an order printed (its issuances become printed)");
     printed->add_option("--db", a->db, "registry database")->required();

@@ -2,6 +2,9 @@
 
 #include "core/error.hpp"
 
+#include <cstdlib>
+#include <ctime>
+
 namespace diming {
 
 bool is_iso_date(const std::string& date) {
@@ -17,6 +20,20 @@ void require_iso_date(const std::string& date, const char* field) {
     if (month < 1 || month > 12 || day < 1 || day > days[month - 1] || (month == 2 && day == 29 && !leap)) {
         throw refusal{refusal::Kind::invalid, std::string{field} + ": " + date + " is not a date", field};
     }
+}
+
+std::string today() {
+    if (const char* fixed = std::getenv("DIMING_TODAY"); fixed && *fixed) {
+        require_iso_date(fixed, "DIMING_TODAY");
+        return fixed;
+    }
+    // China keeps one time zone, UTC+8, without daylight saving.
+    const std::time_t now = std::time(nullptr) + 8 * 3600;
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[11];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
 }
 
 } // namespace diming

@@ -12,4 +12,8 @@ bool is_iso_date(const std::string& text);
 // A date of that form that exists in the calendar; throws refusal (invalid) naming `field`.
 void require_iso_date(const std::string& text, const char* field);
 
+// Today's date (YYYY-MM-DD) in the bureau's time zone (China, UTC+8), or DIMING_TODAY when
+// set (the clock tests move).
+std::string today();
+
 } // namespace diming

@@ -139,19 +139,6 @@ RenamingResult rename_place(store::Database& db, const Renaming& r, const std::s
     return out;
 }
 
-std::string today() {
-    if (const char* fixed = std::getenv("DIMING_TODAY"); fixed && *fixed) {
-        require_iso_date(fixed, "DIMING_TODAY");
-        return fixed;
-    }
-    // China keeps one time zone, UTC+8, without daylight saving.
-    const std::time_t now = std::time(nullptr) + 8 * 3600;
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buf[11];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
-}
 
 std::int64_t schedule_renaming(store::Database& db, const Renaming& r, const std::string& actor, const NamingRules& rules) {
     require_iso_date(r.effective_on, "effective_on");

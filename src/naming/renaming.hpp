@@ -5,6 +5,7 @@
 // name (door and building plates) gets a 'renaming' issuance for its replacement. A
 // renaming that fails any check changes nothing.
 
+#include "core/calendar.hpp"
 #include "naming/checks.hpp"
 
 #include <cstdint>
@@ -49,9 +50,7 @@ RenamingResult rename_place(store::Database& db, const Renaming& renaming, const
 // rename_place's, run by apply_due_renamings (the server runs it when it starts and every
 // minute; `diming names apply-due` does it from the command line).
 
-// Today's date (YYYY-MM-DD) in the bureau's time zone (China, UTC+8), or DIMING_TODAY when
-// set (the clock tests move).
-std::string today();
+using ::diming::today; // core/calendar.hpp
 
 struct ScheduledRenaming {
     std::int64_t id = 0;

@@ -223,6 +223,9 @@ std::optional<nlohmann::json> issuance_record(store::Database& db, std::int64_t 
                           {"at", e.column_text(4)}});
     }
     r["events"] = std::move(events);
+    auto certificate = db.prepare("SELECT number FROM door_plate_certificates WHERE issuance_id = ?1");
+    certificate.bind(1, id);
+    r["certificate_number"] = certificate.step() ? nlohmann::json(certificate.column_text(0)) : nlohmann::json(nullptr);
     return r;
 }
 

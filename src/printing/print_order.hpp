@@ -1,14 +1,16 @@
 #pragma once
-// Print orders: approved issuances gathered into a batch for the printer, exported as CSV
-// and XLSX with what each plate shows (text, pinyin, number) and how it is made (size and
-// colours from data/plates/signs.csv), with an SVG proof of each plate. Marking the order
-// printed moves its issuances to printed.
+// Print orders: approved issuances gathered into a batch for the printer. Each plate of the
+// order is a PlateFace drawn from its template (data/plates/templates.json); the sheet, the
+// proofs and the certificates are made from the faces. Marking the order printed moves its
+// issuances to printed.
 
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "printing/plate_face.hpp"
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -17,31 +19,6 @@ class Database;
 }
 
 namespace diming::printing {
-
-struct SignSpec {
-    std::string sign;          // door, door-gate, building, unit, room
-    std::string plate_type;
-    std::string name;          // 小门牌 ...
-    int width_mm = 0, height_mm = 0;
-    std::string ground, text_colour, number_ground, number_colour;
-    std::string layout;
-};
-
-// From data/plates/signs.csv (read once).
-const std::vector<SignSpec>& sign_specs();
-
-// One line of a print order: one plate to make.
-struct PlateFace {
-    std::int64_t issuance_id = 0;
-    std::int64_t door_plate_id = 0;
-    std::string kind;          // new, replacement, renaming
-    std::string plate_type;
-    std::string text;          // the name on the plate: road, or village + natural village
-    std::string pinyin;
-    std::string number;        // 12-1, 3 (building), 1 (unit), 101 (room)
-    std::string standard_address;
-    const SignSpec* spec = nullptr;
-};
 
 struct PrintOrderRequest {
     std::vector<std::int64_t> issuance_ids; // empty: every approved issuance
@@ -60,13 +37,15 @@ std::optional<nlohmann::json> print_order_record(store::Database& db, std::int64
 // The most recent orders first (id below `before` when given), each with its count of plates and of installed ones.
 nlohmann::json list_print_orders(store::Database& db, int limit, std::optional<std::int64_t> before);
 
-// The printer's sheet. XLSX through GDAL's XLSX driver.
-void export_csv(store::Database& db, std::int64_t order_id, const std::filesystem::path& path);
-void export_xlsx(store::Database& db, std::int64_t order_id, const std::filesystem::path& path);
+struct PrintOrderHeader {
+    std::int64_t id = 0;
+    std::string status, printer, note, created_by, created_at;
+};
+PrintOrderHeader print_order_header(store::Database& db, std::int64_t order_id);
 
-// An SVG proof of one plate of the order (blue ground, white text: name, pinyin, number);
-// nothing if the plate is not in the order.
-std::optional<std::string> proof_svg(store::Database& db, std::int64_t order_id, std::int64_t door_plate_id);
-std::string proof_svg(const PlateFace& face);
+// An SVG proof of one plate of the order; nothing if the plate is not in the order.
+std::optional<std::string> proof_svg(store::Database& db, std::int64_t order_id, std::int64_t door_plate_id, const std::string& public_url);
+// The order's PDF: a contact sheet, then each plate at its true size.
+std::string proofs_pdf(store::Database& db, std::int64_t order_id, const std::string& public_url);
 
 } // namespace diming::printing

@@ -131,6 +131,7 @@ void add_tile_routes(httplib::Server& http, ServerState& state);
 void add_session_routes(httplib::Server& http, ServerState& state);
 void add_plate_batch_routes(httplib::Server& http, ServerState& state);
 void add_governance_routes(httplib::Server& http, ServerState& state);
+void add_printing_routes(httplib::Server& http, ServerState& state);
 void add_web_map(httplib::Server& http);
 
 // Registers a handler under a route name (for metrics and the access log), with its errors

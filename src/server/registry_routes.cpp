@@ -1,13 +1,13 @@
-// The registry's write side: naming and renaming (committee), door plates, issuances and
-// print orders (clerks). Each handler checks the role, reads a JSON body, and calls the same
-// library function the CLI calls; the library writes in one transaction with its audit entry.
+// The registry's write side: naming and renaming (committee), door plates and issuances
+// (clerks; print orders are in printing_routes.cpp). Each handler checks the role, reads a
+// JSON body, and calls the same library function the CLI calls; the library writes in one
+// transaction with its audit entry.
 
 #include "lookup/query.hpp"
 #include "naming/naming.hpp"
 #include "naming/renaming.hpp"
 #include "plates/door_plates.hpp"
 #include "plates/issuance.hpp"
-#include "printing/print_order.hpp"
 #include "server/call.hpp"
 #include "server/request_body.hpp"
 #include "server/scratch_folder.hpp"
@@ -296,69 +296,6 @@ void issuance_transition(Call& c) {
     c.send_json(200, json{{"id", id}, {"status", to}});
 }
 
-// ---- print orders ------------------------------------------------------------------------
-
-void print_orders_create(Call& c) {
-    const auto& who = c.require(access::Role::clerk);
-    Body b{c, {"issuance_ids", "printer", "note"}};
-    printing::PrintOrderRequest r;
-    r.issuance_ids = b.integers("issuance_ids");
-    r.printer = b.text("printer", false, 100);
-    r.note = b.prose("note", 500);
-    const auto record = write(c, [&](store::Database& db) {
-        const auto id = printing::create_print_order(db, r, who.name);
-        return *printing::print_order_record(db, id);
-    });
-    c.send_json(201, record);
-}
-
-void print_orders_list(Call& c) {
-    c.allow_params({"limit", "before"});
-    const int limit = c.param("limit") ? static_cast<int>(lookup::parse_integer(*c.param("limit"), "limit", 1, 200)) : 50;
-    std::optional<std::int64_t> before;
-    if (auto v = c.param("before")) before = lookup::parse_integer(*v, "before", 1, std::numeric_limits<std::int64_t>::max());
-    c.send_json(200, printing::list_print_orders(c.worker.db, limit, before));
-}
-
-void print_order_by_id(Call& c) {
-    c.allow_params({});
-    const auto id = c.path_id();
-    auto r = printing::print_order_record(c.worker.db, id);
-    if (!r) throw http_error{404, "not_found", "no print order " + std::to_string(id)};
-    c.send_json(200, *r);
-}
-
-// CSV and XLSX go through a file (GDAL writes files); it is removed before answering.
-void print_order_export(Call& c, bool xlsx) {
-    c.allow_params({});
-    const auto id = c.path_id();
-    ScratchFolder dir;
-    const auto file = dir / ("print-order-" + std::to_string(id) + (xlsx ? ".xlsx" : ".csv"));
-    if (xlsx) printing::export_xlsx(c.worker.db, id, file);
-    else printing::export_csv(c.worker.db, id, file);
-    std::string content = read_whole(file);
-    c.res.set_header("Content-Disposition", "attachment; filename=\"" + file.filename().string() + "\"");
-    c.send_json(200, std::move(content),
-                xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8");
-}
-
-void print_order_proof(Call& c) {
-    c.allow_params({});
-    const auto id = c.path_id(1);
-    const auto plate = c.path_id(2);
-    auto svg = printing::proof_svg(c.worker.db, id, plate);
-    if (!svg) throw http_error{404, "not_found", "plate " + std::to_string(plate) + " is not in print order " + std::to_string(id)};
-    c.send_json(200, std::move(*svg), "image/svg+xml");
-}
-
-void print_order_printed(Call& c) {
-    const auto& who = c.require(access::Role::clerk);
-    Body b{c, {}};
-    const auto id = c.path_id();
-    write(c, [&](store::Database& db) { printing::mark_printed(db, id, who.name); return 0; });
-    c.send_json(200, json{{"id", id}, {"status", "printed"}});
-}
-
 } // namespace
 
 void add_registry_routes(httplib::Server& http, ServerState& state) {
@@ -378,13 +315,6 @@ void add_registry_routes(httplib::Server& http, ServerState& state) {
     route(http, state, "GET", "/api/v1/issuances.xlsx", "/api/v1/issuances.xlsx", [](Call& c) { issuances_export(c, true); });
     route(http, state, "GET", R"(/api/v1/issuances/([^/]+))", "/api/v1/issuances/{id}", issuance_by_id);
     route(http, state, "POST", R"(/api/v1/issuances/([^/]+)/transition)", "/api/v1/issuances/{id}/transition", issuance_transition);
-    route(http, state, "POST", "/api/v1/print-orders", "/api/v1/print-orders", print_orders_create);
-    route(http, state, "GET", "/api/v1/print-orders", "/api/v1/print-orders", print_orders_list);
-    route(http, state, "GET", R"(/api/v1/print-orders/([0-9]+)\.csv)", "/api/v1/print-orders/{id}.csv", [](Call& c) { print_order_export(c, false); });
-    route(http, state, "GET", R"(/api/v1/print-orders/([0-9]+)\.xlsx)", "/api/v1/print-orders/{id}.xlsx", [](Call& c) { print_order_export(c, true); });
-    route(http, state, "GET", R"(/api/v1/print-orders/([^/]+)/proofs/([^/]+)\.svg)", "/api/v1/print-orders/{id}/proofs/{plate}.svg", print_order_proof);
-    route(http, state, "GET", R"(/api/v1/print-orders/([^/.]+))", "/api/v1/print-orders/{id}", print_order_by_id);
-    route(http, state, "POST", R"(/api/v1/print-orders/([^/]+)/printed)", "/api/v1/print-orders/{id}/printed", print_order_printed);
 }
 
 } // namespace diming::server

@@ -568,6 +568,7 @@ void serve(const ServerOptions& options, const std::function<void(int port)>& on
     add_session_routes(http, state);
     add_plate_batch_routes(http, state);
     add_governance_routes(http, state);
+    add_printing_routes(http, state);
     // The whole API described, from the routes just registered (and this route itself).
     route(http, state, "GET", "/api", "/api", [](Call& c) {
         c.allow_params({});

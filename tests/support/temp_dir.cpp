@@ -12,19 +12,23 @@ namespace diming::testing {
 
 namespace {
 
-// In a forked child: wire up stdin/stdout/stderr and become `diming args…`.
-[[noreturn]] void exec_diming(const std::vector<std::string>& args, int in, int out, int err) {
+// In a forked child: wire up stdin/stdout/stderr and become `program args…` (a path, or a
+// name looked up in PATH).
+[[noreturn]] void exec_program(std::string program, const std::vector<std::string>& args, int in, int out, int err) {
     dup2(in, 0);
     dup2(out, 1);
     dup2(err, 2);
     std::vector<char*> argv;
-    std::string binary = DIMING_BINARY;
-    argv.push_back(binary.data());
+    argv.push_back(program.data());
     std::vector<std::string> copy = args;
     for (auto& a : copy) argv.push_back(a.data());
     argv.push_back(nullptr);
-    execv(binary.c_str(), argv.data());
+    execvp(program.c_str(), argv.data());
     _exit(127);
+}
+
+[[noreturn]] void exec_diming(const std::vector<std::string>& args, int in, int out, int err) {
+    exec_program(DIMING_BINARY, args, in, out, err);
 }
 
 } // namespace
@@ -55,6 +59,10 @@ void write_file(const std::filesystem::path& p, const std::string& content) {
 }
 
 CommandResult run_diming(const std::vector<std::string>& args, const std::filesystem::path& cwd) {
+    return run_program(DIMING_BINARY, args, cwd);
+}
+
+CommandResult run_program(const std::string& program, const std::vector<std::string>& args, const std::filesystem::path& cwd) {
     TempDir io;
     const auto out_path = io / "out";
     const auto err_path = io / "err";
@@ -63,8 +71,8 @@ CommandResult run_diming(const std::vector<std::string>& args, const std::filesy
     if (pid == 0) {
         if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(127);
         const int devnull = open("/dev/null", O_RDONLY);
-        exec_diming(args, devnull, open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600),
-                    open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600));
+        exec_program(program, args, devnull, open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600),
+                     open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600));
     }
     int status = 0;
     waitpid(pid, &status, 0);

@@ -31,6 +31,10 @@ struct CommandResult {
 // Runs the built `diming` with these arguments (no shell involved), in `cwd` when given.
 CommandResult run_diming(const std::vector<std::string>& args, const std::filesystem::path& cwd = {});
 
+// Runs another program (a name in PATH: pdfinfo, zbarimg …) the same way; exit code 127 if
+// it could not be started.
+CommandResult run_program(const std::string& program, const std::vector<std::string>& args, const std::filesystem::path& cwd = {});
+
 // Starts the built `diming` without waiting (output discarded); returns its pid.
 int start_diming(const std::vector<std::string>& args);
 
