@@ -11,12 +11,8 @@
 set -euo pipefail
 source "$(dirname "$0")/registry.sh"
 plates=${1:-1000000}
-base=$(registry_db "$plates")
-work="$BENCH_OUT/governance"
-mkdir -p "$work"
-db="$work/registry.sqlite"
-rm -f "$db" "$db-wal" "$db-shm"
-sqlite3 "$base" ".backup '$db'"
+db=$(registry_copy "$plates" governance)
+work=$(dirname "$db")
 police=$(sqlite3 "$db" "SELECT max(id) FROM datasets WHERE source_kind = 'police' AND status = 'active'")
 civil=$(sqlite3 "$db" "SELECT max(id) FROM datasets WHERE source_kind = 'civil' AND status = 'active'")
 seconds() { local start; start=$(date +%s.%N); "$@" > /dev/null; echo "$(date +%s.%N) - $start" | bc; }

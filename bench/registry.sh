@@ -18,3 +18,16 @@ registry_db() {
   "$DIMING" init --db "$db" >/dev/null
   echo "$db"
 }
+
+# registry_copy PLATES NAME: a fresh copy of that registry in $BENCH_OUT/NAME/registry.sqlite
+# (a bench that writes leaves the shared one as it was); prints its path.
+registry_copy() {
+  local base work db
+  base=$(registry_db "$1")
+  work="$BENCH_OUT/$2"
+  mkdir -p "$work"
+  db="$work/registry.sqlite"
+  rm -f "$db" "$db-wal" "$db-shm"
+  sqlite3 "$base" ".backup '$db'"
+  echo "$db"
+}

@@ -12,12 +12,8 @@
 set -euo pipefail
 source "$(dirname "$0")/registry.sh"
 here=$(cd "$(dirname "$0")/.." && pwd)
-base=$(registry_db 100000)
-work="$BENCH_OUT/workbench"
-mkdir -p "$work"
-db="$work/registry.sqlite"
-rm -f "$db" "$db-wal" "$db-shm"
-sqlite3 "$base" ".backup '$db'"
+db=$(registry_copy 100000 workbench)
+work=$(dirname "$db")
 # A long road east of 当湖街道's plates for the new plates.
 sqlite3 "$db" <<'SQL'
 .load mod_spatialite

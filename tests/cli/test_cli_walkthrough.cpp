@@ -152,6 +152,12 @@ TEST_CASE("every diming subcommand runs in a walk through a bureau's day, with i
     CHECK_THAT(read_file(w.dir / "order.csv"), Catch::Contains(issued["standard_address"].get<std::string>().substr(0, 12)));
     w.run({"print-orders", "export", "--db", w.db, std::to_string(order), "--out", "order.xlsx"});
     CHECK(std::filesystem::exists(w.dir / "order.xlsx"));
+    w.run({"print-orders", "export", "--db", w.db, std::to_string(order), "--out", "order.pdf"}, 3); // the QR codes need --public-url
+    w.run({"print-orders", "export", "--db", w.db, std::to_string(order), "--out", "order.pdf", "--public-url", "https://dm.example.gov.cn"});
+    CHECK(read_file(w.dir / "order.pdf").rfind("%PDF-", 0) == 0);
+    w.run({"print-orders", "certificates", "--db", w.db, std::to_string(order), "--out", "certificates.pdf", "--public-url",
+           "https://dm.example.gov.cn", "--household", issuance + "=张三"});
+    CHECK(w.text("SELECT household FROM door_plate_certificates WHERE issuance_id = " + issuance) == "张三");
     w.run({"print-orders", "printed", "--db", w.db, std::to_string(order)});
     CHECK(w.text("SELECT status FROM issuances WHERE id = " + issuance) == "printed");
     w.run({"plates", "move", "--db", w.db, issuance, "--to", "installed"});

@@ -130,6 +130,17 @@ try {
     await page.waitForSelector('#orders li a[href$=".xlsx"]', { timeout: 10000 });
     const xlsx = await page.$eval('#orders li a[href$=".xlsx"]', (a) => a.getAttribute('href'));
     report.sheet = await pageFetch(page, 'GET', xlsx, null, false);
+    // The order's PDF proofs, and its certificates (门牌证) with a household's name.
+    const proofs = await page.$eval('#orders li a[href$="/proofs.pdf"]', (a) => a.getAttribute('href'));
+    report.proofs_pdf = await pageFetch(page, 'GET', proofs, null, false);
+    await page.click('#orders li button.certificates');
+    await page.waitForSelector('#orders li .certificate-form input', { visible: true, timeout: 10000 });
+    await page.type('#orders li .certificate-form input', '张三');
+    await page.click('#orders li .certificate-form button[type=submit]');
+    await page.waitForSelector('#orders li .certificate-status a', { timeout: 10000 });
+    report.certificates_status = await text(page, '#orders li .certificate-status');
+    const certificates = await page.$eval('#orders li .certificate-status a', (a) => a.getAttribute('href'));
+    report.certificates_pdf = await pageFetch(page, 'GET', certificates, null, false);
     await shot(page, 'clerk-orders');
 
     // The clerk's cookie does not reach the committee's writes; a write without the CSRF header is refused.

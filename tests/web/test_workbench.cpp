@@ -114,6 +114,16 @@ TEST_CASE("a clerk signs in, issues a plate by clicking beside a road, makes a b
     CHECK(query_int(b.db, "SELECT count(*) FROM issuances WHERE status = 'ordered'") == 17);
     CHECK(r["sheet"]["status"] == 200);
     CHECK(r["sheet"]["type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    CHECK(r["proofs_pdf"]["status"] == 200);
+    CHECK(r["proofs_pdf"]["type"] == "application/pdf");
+    // A certificate for every door, building and room plate of the order, the first with its household.
+    const auto certified = query_int(b.db, "SELECT count(*) FROM door_plate_certificates");
+    CHECK(certified == query_int(b.db, "SELECT count(*) FROM issuances i JOIN door_plates d ON d.id = i.door_plate_id "
+                                       "WHERE i.status = 'ordered' AND d.plate_type <> 'unit'"));
+    CHECK(r["certificates_status"].get<std::string>().find("已出具 " + std::to_string(certified) + " 份门牌证") == 0);
+    CHECK(query_int(b.db, "SELECT count(*) FROM door_plate_certificates WHERE household = '张三' AND issued_by = 'clerk-web'") == 1);
+    CHECK(r["certificates_pdf"]["status"] == 200);
+    CHECK(r["certificates_pdf"]["type"] == "application/pdf");
     CHECK(r["sheet"]["length"].get<int>() > 1000);
     CHECK(r["committee_write_with_clerk_cookie"] == 403);
     CHECK(r["write_without_csrf"] == 403);

@@ -1,6 +1,6 @@
 // The door-plate clerk's screens: a plate issued by clicking beside a road, a building's
 // plates from a template, the issuance queue with multi-select transitions, print orders
-// (sheet, proofs, printed, installed) and cancellation (注销).
+// (sheet, proofs, certificates, printed, installed) and cancellation (注销).
 (function (D) {
   'use strict';
   var t = D.t, esc = D.escapeHtml, tOr = D.i18n.tOr;
@@ -255,10 +255,12 @@
         return '<li data-id="' + o.id + '"><b>#' + o.id + '</b> ' + esc(tOr('order_status', o.status)) + ' · ' + esc(o.printer) + ' · ' +
           esc(t('clerk.order_plates', { n: o.plates, installed: o.installed })) + '<br>' +
           '<a href="' + base + '.xlsx" download>' + esc(t('clerk.download_xlsx')) + '</a> · <a href="' + base + '.csv" download>' + esc(t('clerk.download_csv')) + '</a> · ' +
-          '<button type="button" class="link proofs">' + esc(t('clerk.proofs')) + '</button>' +
+          '<a href="' + base + '/proofs.pdf" target="_blank">' + esc(t('clerk.proofs_pdf')) + '</a> · ' +
+          '<button type="button" class="link proofs">' + esc(t('clerk.proofs')) + '</button> · ' +
+          '<button type="button" class="link certificates">' + esc(t('clerk.certificates')) + '</button>' +
           (o.status === 'open' ? ' · <button type="button" class="link printed">' + esc(t('clerk.mark_printed')) + '</button>' : '') +
           (o.status === 'printed' && o.installed < o.plates ? ' · <button type="button" class="link installed">' + esc(t('clerk.mark_installed')) + '</button>' : '') +
-          '<div class="proof-list" hidden></div></li>';
+          '<div class="proof-list" hidden></div><form class="certificate-form" hidden></form></li>';
       }).join('');
     });
   }
@@ -277,11 +279,36 @@
       var list = li.querySelector('.proof-list');
       D.api.get('/api/v1/print-orders/' + id).then(function (o) {
         list.innerHTML = o.plates.map(function (p) {
-          return '<a href="/api/v1/print-orders/' + id + '/proofs/' + p.door_plate_id + '.svg" target="_blank">' + esc(p.text + ' ' + p.number) + '</a>';
+          return '<a href="/api/v1/print-orders/' + id + '/proofs/' + p.door_plate_id + '.svg" target="_blank">' + esc(p.text + ' ' + p.number_text) + '</a>';
         }).join(' · ');
         list.hidden = false;
       });
+    } else if (e.target.classList.contains('certificates')) {
+      // 门牌证: a household name per plate (optional), then the certificates issued and their PDF.
+      var form = li.querySelector('.certificate-form');
+      D.api.get('/api/v1/print-orders/' + id).then(function (o) {
+        form.innerHTML = o.plates.filter(function (p) { return p.plate_type !== 'unit'; }).map(function (p) {
+          return '<label>' + esc(p.standard_address) + ' <input name="h' + p.issuance_id + '" data-issuance="' + p.issuance_id + '" maxlength="40" placeholder="' +
+            esc(t('clerk.household')) + '"></label>';
+        }).join('') + '<button type="submit">' + esc(t('clerk.issue_certificates')) + '</button> <span class="certificate-status" role="status"></span>';
+        form.hidden = false;
+      });
     }
+  });
+  $('orders').addEventListener('submit', function (e) {
+    if (!e.target.classList.contains('certificate-form')) return;
+    e.preventDefault();
+    var form = e.target;
+    var id = form.closest('li').dataset.id;
+    var households = {};
+    Array.prototype.forEach.call(form.querySelectorAll('input[data-issuance]'), function (input) {
+      if (input.value.trim()) households[input.dataset.issuance] = input.value.trim();
+    });
+    var status = form.querySelector('.certificate-status');
+    D.api.post('/api/v1/print-orders/' + id + '/certificates', { households: households }).then(function (r) {
+      status.innerHTML = esc(t('clerk.certificates_issued', { n: r.certificates.length })) + ' · <a href="/api/v1/print-orders/' + id +
+        '/certificates.pdf" target="_blank">' + esc(t('clerk.certificates_pdf')) + '</a>';
+    }, function (err) { D.say(status, D.api.describe(err), 'error'); });
   });
 
   // ---- cancellation (注销) ------------------------------------------------------------------
