@@ -27,7 +27,7 @@ COMMIT;
 SQL
 order=$("$DIMING" print-orders create --db "$db" --printer bench)
 count=$(sqlite3 "$db" "SELECT count(*) FROM issuances WHERE print_order_id = $order")
-kinds=$(sqlite3 "$db" "SELECT group_concat(n, ' ') FROM (SELECT d.plate_type || ':' || count(*) AS n FROM issuances i JOIN door_plates d ON d.id = i.door_plate_id WHERE i.print_order_id = $order GROUP BY 1)")
+kinds=$(sqlite3 "$db" "SELECT group_concat(n, ' ') FROM (SELECT d.plate_type || ':' || count(*) AS n FROM issuances i JOIN door_plates d ON d.id = i.door_plate_id WHERE i.print_order_id = $order GROUP BY d.plate_type)")
 seconds() { local start; start=$(date +%s.%N); "$@" > /dev/null 2>&1; echo "$(date +%s.%N) - $start" | bc; }
 
 pdf_s=$(seconds "$DIMING" print-orders export --db "$db" "$order" --out "$work/order.pdf" --public-url https://dm.example.gov.cn)

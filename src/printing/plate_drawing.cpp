@@ -109,6 +109,12 @@ std::string proof_svg(const PlateFace& f, const std::string& public_url) {
     return svg.finish(f.templ->name + " " + f.standard_address + "（" + f.text + " " + f.pinyin + " " + f.number_text() + "）");
 }
 
+std::string proof_pdf(const PlateFace& f, const std::string& public_url) {
+    PdfDocument pdf{f.templ->name + " " + f.standard_address, "diming"};
+    draw_plate(pdf.page(f.templ->width_mm, f.templ->height_mm), f, public_url);
+    return pdf.finish();
+}
+
 std::string proofs_pdf(const ProofsHeader& h, const std::vector<PlateFace>& faces, const std::string& public_url) {
     const auto& font = plate_templates().font;
     PdfDocument pdf{"印制单 " + std::to_string(h.order_id) + " 门牌校样", h.created_by};

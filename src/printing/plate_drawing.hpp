@@ -20,6 +20,9 @@ void draw_plate(cairo_t* cr, const PlateFace& face, const std::string& public_ur
 
 std::string proof_svg(const PlateFace& face, const std::string& public_url);
 
+// One plate on one page of its true size.
+std::string proof_pdf(const PlateFace& face, const std::string& public_url);
+
 struct ProofsHeader {
     std::int64_t order_id = 0;
     std::string created_on, created_by, printer;

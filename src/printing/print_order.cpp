@@ -180,6 +180,22 @@ nlohmann::json list_print_orders(store::Database& db, int limit, std::optional<s
     return nlohmann::json{{"print_orders", std::move(out)}};
 }
 
+std::optional<PlateFace> street_sign(store::Database& db, std::int64_t place_name_id) {
+    auto q = db.prepare("SELECT p.name, p.pinyin, p.division_code, d.name FROM place_names p LEFT JOIN divisions d ON d.code = p.division_code "
+                        "WHERE p.id = ?1");
+    q.bind(1, place_name_id);
+    if (!q.step()) return std::nullopt;
+    PlateFace f;
+    f.plate_type = "street";
+    f.text = f.road = q.column_text(0);
+    f.pinyin = q.column_text(1);
+    f.postcode = plate_templates().postcode(q.column_text(2));
+    f.town = q.column_text(3);
+    f.standard_address = f.text;
+    f.templ = &plate_templates().for_sign("street");
+    return f;
+}
+
 std::optional<std::string> proof_svg(store::Database& db, std::int64_t order_id, std::int64_t door_plate_id, const std::string& public_url) {
     for (const auto& f : order_faces(db, order_id)) {
         if (f.door_plate_id == door_plate_id) return proof_svg(f, public_url);

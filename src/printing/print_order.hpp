@@ -45,6 +45,9 @@ PrintOrderHeader print_order_header(store::Database& db, std::int64_t order_id);
 
 // An SVG proof of one plate of the order; nothing if the plate is not in the order.
 std::optional<std::string> proof_svg(store::Database& db, std::int64_t order_id, std::int64_t door_plate_id, const std::string& public_url);
+// A road's or lane's sign (街路巷牌: name above, pinyin below); nothing if there is no such place.
+std::optional<PlateFace> street_sign(store::Database& db, std::int64_t place_name_id);
+
 // The order's PDF: a contact sheet, then each plate at its true size.
 std::string proofs_pdf(store::Database& db, std::int64_t order_id, const std::string& public_url);
 

@@ -157,6 +157,8 @@ const std::map<std::string, Doc>& docs() {
         {"POST /api/v1/issuances/{id}/certificate", {"issue the door-plate certificate of one issuance (200 if it has one already)", "clerk", {},
                                                      {{"household", "string", "the household's name, printed on the certificate"}}, nullptr, "application/json", 201}},
         {"GET /api/v1/issuances/{id}/certificate.pdf", {"an issuance's certificate, A5", "clerk", {}, {}, nullptr, "application/pdf"}},
+        {"GET /api/v1/names/{id}/sign.svg", {"the place's street or lane sign (街路巷牌): name above, pinyin below (SVG, true size)", "viewer", {}, {}, nullptr, "image/svg+xml"}},
+        {"GET /api/v1/names/{id}/sign.pdf", {"the place's street or lane sign as a PDF page of its true size", "viewer", {}, {}, nullptr, "application/pdf"}},
         {"GET /p/{code}", {"a plate's public page, where its QR code leads: address, pinyin, history, map (no token)", "", {{"f", "string", "html (default) or json"}},
                            {}, nullptr, "text/html"}},
         {"POST /api/v1/session", {"sign in: a token exchanged for a session cookie (HttpOnly, SameSite=Strict) and the CSRF token writes must send", "", {},

@@ -7,6 +7,7 @@
 #include "lookup/query.hpp"
 #include "plates/public_record.hpp"
 #include "printing/certificate.hpp"
+#include "printing/plate_drawing.hpp"
 #include "printing/print_order.hpp"
 #include "printing/printer_sheet.hpp"
 #include "server/call.hpp"
@@ -89,6 +90,20 @@ void print_order_printed(Call& c) {
     const auto id = c.path_id();
     write(c, [&](store::Database& db) { printing::mark_printed(db, id, who.name); return 0; });
     c.send_json(200, json{{"id", id}, {"status", "printed"}});
+}
+
+// A road's sign, as SVG or PDF (the committee sees it before the sign is ordered).
+void street_sign(Call& c, bool pdf) {
+    c.allow_params({});
+    const auto id = c.path_id();
+    auto face = printing::street_sign(c.worker.db, id);
+    if (!face) throw http_error{404, "not_found", "no place name " + std::to_string(id)};
+    if (pdf) {
+        attach(c, "sign-" + std::to_string(id) + ".pdf");
+        c.send_json(200, printing::proof_pdf(*face, c.base_url()), "application/pdf");
+    } else {
+        c.send_json(200, printing::proof_svg(*face, c.base_url()), "image/svg+xml");
+    }
 }
 
 // ---- certificates --------------------------------------------------------------------------
@@ -226,6 +241,8 @@ void add_printing_routes(httplib::Server& http, ServerState& state) {
     route(http, state, "POST", R"(/api/v1/issuances/([^/]+)/certificate)", "/api/v1/issuances/{id}/certificate", issuance_certify);
     route(http, state, "GET", R"(/api/v1/issuances/([0-9]+)/certificate\.pdf)", "/api/v1/issuances/{id}/certificate.pdf", issuance_certificate_pdf);
     route(http, state, "GET", R"(/p/([^/]+))", "/p/{code}", public_plate);
+    route(http, state, "GET", R"(/api/v1/names/([0-9]+)/sign\.svg)", "/api/v1/names/{id}/sign.svg", [](Call& c) { street_sign(c, false); });
+    route(http, state, "GET", R"(/api/v1/names/([0-9]+)/sign\.pdf)", "/api/v1/names/{id}/sign.pdf", [](Call& c) { street_sign(c, true); });
 }
 
 } // namespace diming::server

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "core/error.hpp"
+#include "printing/plate_template.hpp"
 #include "registry_fixture.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
@@ -202,6 +204,37 @@ TEST_CASE("a print order's PDF: a contact sheet, then each plate at its true siz
     auto missing = r.server->client().Get("/api/v1/print-orders/999/proofs.pdf");
     REQUIRE(missing);
     CHECK(missing->status == 404);
+
+    // A road's sign (GB 17733.1 §5.1.1): name above, pinyin below, one page of its true size.
+    const auto sign = r.download("/api/v1/names/1/sign.pdf", "sign.pdf");
+    REQUIRE(page_sizes_mm(sign).size() == 1);
+    CHECK(near_mm(page_sizes_mm(sign)[0], 1200, 400));
+    CHECK_THAT(tool("pdftotext", {sign.string(), "-"}), Catch::Contains("人民路") && Catch::Contains("Renmin Lu"));
+    CHECK(r.get("/api/v1/names/999/sign.svg")->status == 404);
+}
+
+TEST_CASE("a plate template with a mistake is refused, naming the file, the template, the panel and the field") {
+    TempDir dir;
+    auto attempt = [&](const std::string& panels, const std::string& extra = "") {
+        const auto path = dir / "templates.json";
+        write_file(path, R"({"font": "Noto Sans CJK SC", "templates": [{"sign": "door", "plate_type": "door", "name": "小门牌",
+            "width_mm": 150, "height_mm": 90, "ground": "#1F4E9C", "colour": "#FFFFFF")" + extra + R"(, "panels": [)" + panels + "]}]}");
+        try {
+            diming::printing::read_plate_templates(path.string());
+        } catch (const diming::input_error& e) {
+            return std::string{e.what()};
+        }
+        return std::string{"accepted"};
+    };
+    CHECK(attempt(R"({"content": "name", "x": 0, "y": 0, "w": 1, "h": 0.4})") == "accepted");
+    CHECK_THAT(attempt(R"({"content": "name", "x": 0.5, "y": 0, "w": 0.8, "h": 0.4})"),
+               Catch::Contains("templates.json") && Catch::Contains("'door'") && Catch::Contains("panel 'name'") && Catch::Contains("outside the plate"));
+    CHECK_THAT(attempt(R"({"content": "logo"})"), Catch::Contains("content must be name, pinyin, number, postcode or qr"));
+    CHECK_THAT(attempt(R"({"content": "number", "colour": "red"})"), Catch::Contains("panel 'number', colour") && Catch::Contains("#RRGGBB"));
+    CHECK_THAT(attempt(R"({"content": "number", "number_format": "号"})"), Catch::Contains("number_format must hold {}"));
+    CHECK_THAT(attempt(R"({"content": "number", "h": 0.5, "text_height_mm": 60})"), Catch::Contains("taller than the panel"));
+    CHECK_THAT(attempt("", R"(, "width_mm": 0)"), Catch::Contains("width_mm"));
+    CHECK_THAT(attempt("{"), Catch::Contains("not valid JSON"));
 }
 
 TEST_CASE("every door and building plate carries a QR code to its public page, which shows nothing private") {
