@@ -37,6 +37,9 @@ void add_serve(CLI::App& app) {
     cmd->add_option("--session-idle-minutes", o->session_idle_minutes, "and ends after this many minutes unused")
         ->capture_default_str()->check(CLI::Range(1, 24 * 60));
     cmd->add_option("--public-url", o->public_url, "base URL clients use (behind a proxy), for absolute links");
+    cmd->add_option("--ogc-next-limit", o->ogc_next_limit,
+                    "OGC API next links double the page size up to this many features (GDAL before 3.8 asks for 10 a page); 0 keeps the client's")
+        ->check(CLI::Range(0, 10000));
     cmd->callback([o, listen, db, closed_reads, tile_cache_mb] {
         const auto colon = listen->rfind(':');
         if (colon == std::string::npos) throw input_error{"--listen: expected address:port, e.g. 127.0.0.1:8080"};

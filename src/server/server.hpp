@@ -31,6 +31,7 @@ struct ServerOptions {
     std::string public_url;            // base of absolute links, when behind a proxy; else from Host
     int session_hours = 12;            // a workbench sign-in lasts at most this long
     int session_idle_minutes = 30;     // and ends sooner when unused this long
+    int ogc_next_limit = 1000;         // OGC next links double the page up to this (0: keep the client's limit)
     bool list_routes = false;          // print the routes (method, name, pattern) and serve nothing
 };
 

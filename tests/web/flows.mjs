@@ -268,6 +268,24 @@ try {
     await page.select('#lang', 'zh-CN');
     await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
     report.after_switch = await text(page, '.tabs [data-tab=clerk]');
+  } else if (scenario === 'ogc-html') {
+    // OGC API - Features in a browser: its Accept header asks for HTML; a page of features
+    // as a table, and the next page by its link.
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => report.errors.push('pageerror: ' + e.message));
+    const first = await page.goto(base + '/ogc/collections/door_plates/items?limit=5', { waitUntil: 'load' });
+    report.type = first.headers()['content-type'];
+    report.rows = await page.$$eval('#features tr', (r) => r.length - 1);
+    report.headers = await page.$$eval('#features th', (h) => h.map((e) => e.textContent));
+    report.first_address = await page.$eval('#features tr:nth-child(2)', (r) => r.innerText);
+    report.counts = await text(page, '#counts');
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#next')]);
+    report.next_url = page.url();
+    report.next_rows = await page.$$eval('#features tr', (r) => r.length - 1);
+    await page.goto(base + '/ogc/collections?f=html', { waitUntil: 'load' });
+    report.collections = await page.$$eval('#collections tr td:first-child a', (a) => a.map((e) => e.textContent));
+    await page.setViewport({ width: 1400, height: 900 });
+    await page.screenshot({ path: `${artefacts}/ogc-collections.png` });
   } else {
     throw new Error('unknown scenario ' + scenario);
   }

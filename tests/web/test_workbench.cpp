@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -216,4 +218,20 @@ TEST_CASE("a GIS user reviews ten records of the work list by keyboard alone, ea
     CHECK(query_int(db, "SELECT count(*) FROM match_results WHERE run_id = 2 AND decision_id IS NOT NULL") == 10);
     CHECK(query_int(db, "SELECT count(*) FROM match_attention a JOIN match_results r ON r.run_id = a.run_id AND r.police_address_id = a.police_address_id "
                         "WHERE a.run_id = 2 AND r.decision_id IS NOT NULL") == 0);
+}
+
+TEST_CASE("an OGC items page opens in a browser as HTML, a table of features with the next page by its link") {
+    Bench b;
+    b.serve("2026-11-30");
+    const auto r = run_flow("ogc-html", b.server->url(), b.env());
+    INFO(r.dump(2));
+    CHECK(r["errors"].empty());
+    CHECK(r["type"] == "text/html; charset=utf-8");
+    CHECK(r["rows"] == 5);
+    CHECK(std::find(r["headers"].begin(), r["headers"].end(), "standard_address") != r["headers"].end());
+    CHECK(r["first_address"].get<std::string>().find("浙江省嘉兴市平湖市") != std::string::npos);
+    CHECK(r["counts"].get<std::string>().find("5 on this page of " + std::to_string(query_int(b.db, "SELECT count(*) FROM door_plates"))) == 0);
+    CHECK(r["next_url"].get<std::string>().find("after=") != std::string::npos);
+    CHECK(r["next_rows"] == 10); // next links double the page
+    CHECK(r["collections"].size() == 6);
 }
