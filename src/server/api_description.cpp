@@ -201,7 +201,8 @@ const std::map<std::string, Doc>& docs() {
                                     {{"division", "string", "a 12-digit town or community code"}, {"limit", "integer", "1-1000"}}}},
         {"GET /api/v1/match/runs/{id}/changes", {"records newly linked and newly unlinked since an earlier run, and why (decision, renaming, new data, matcher)", "viewer",
                                                  {{"since", "integer", "the earlier run", true}, {"limit", "integer", "records listed each way"}}}},
-        {"GET /api", {"this document", "", {}, {}, nullptr, "application/vnd.oai.openapi+json;version=3.0"}},
+        {"GET /api", {"this document (JSON; YAML with f=yaml or Accept: application/yaml)", "", {{"f", "string", "json (default) or yaml"}}, {}, nullptr,
+                      "application/vnd.oai.openapi+json;version=3.0"}},
     };
     return d;
 }

@@ -5,6 +5,7 @@
 #include "lookup/query.hpp"
 #include "naming/checks.hpp"
 #include "naming/renaming.hpp"
+#include "core/yaml.hpp"
 #include "server/api_description.hpp"
 #include "server/call.hpp"
 #include "server/request_body.hpp"
@@ -571,9 +572,15 @@ void serve(const ServerOptions& options, const std::function<void(int port)>& on
     add_printing_routes(http, state);
     // The whole API described, from the routes just registered (and this route itself).
     route(http, state, "GET", "/api", "/api", [](Call& c) {
-        c.allow_params({});
-        c.send_json(200, openapi(c.state.routes, c.base_url(), c.state.options.open_reads).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                    "application/vnd.oai.openapi+json;version=3.0");
+        c.allow_params({"f"});
+        // JSON unless f=yaml, or an Accept that names YAML and not JSON.
+        const std::string accept = c.req.get_header_value("Accept");
+        const auto f = c.param("f");
+        if (f && *f != "json" && *f != "yaml") throw http_error{400, "bad_request", "f: json or yaml", "f"};
+        const bool yaml = f ? *f == "yaml" : accept.find("yaml") != std::string::npos && accept.find("json") == std::string::npos;
+        const auto doc = openapi(c.state.routes, c.base_url(), c.state.options.open_reads);
+        if (yaml) c.send_json(200, to_yaml(doc), "application/vnd.oai.openapi;version=3.0");
+        else c.send_json(200, doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/vnd.oai.openapi+json;version=3.0");
     });
     openapi(state.routes, "", true); // a route without its description stops the server here, not a client later
     add_web_map(http);

@@ -35,6 +35,10 @@ TEST_CASE("the OpenAPI document at /api is valid, lists every registered route, 
     const auto report = json::parse(out);
     INFO(out);
     CHECK(report["valid"] == true);
+    CHECK(report["yaml_valid"] == true);
+    CHECK(report["yaml_same"] == true);
+    CHECK(report["yaml_type"] == "application/vnd.oai.openapi;version=3.0");
+    CHECK(r.get_json("/api?f=xml", 400)["field"] == "f");
 
     const auto doc = r.get_json("/api", 200, "application/vnd.oai.openapi+json;version=3.0");
     const auto listed = run_diming({"serve", "--db", r.db.string(), "--routes"});
