@@ -1,5 +1,6 @@
 #include "printing/print_order.hpp"
 
+#include "core/calendar.hpp"
 #include "core/data_dir.hpp"
 #include "core/error.hpp"
 #include "pinyin/romanizer.hpp"
@@ -166,18 +167,31 @@ std::optional<nlohmann::json> print_order_record(store::Database& db, std::int64
                           {"plates", std::move(plates)}};
 }
 
-nlohmann::json list_print_orders(store::Database& db, int limit, std::optional<std::int64_t> before) {
+nlohmann::json list_print_orders(store::Database& db, const PrintOrderFilter& f) {
+    if (f.status && *f.status != "open" && *f.status != "sent" && *f.status != "printed" && *f.status != "cancelled") {
+        throw refusal{refusal::Kind::invalid, "status is open, sent, printed or cancelled", "status"};
+    }
+    if (f.from) require_iso_date(*f.from, "from");
+    if (f.to) require_iso_date(*f.to, "to");
     auto s = db.prepare(
         "SELECT o.id, o.status, o.printer, o.note, o.created_by, o.created_at, count(i.id), count(i.id) FILTER (WHERE i.status = 'installed') "
-        "FROM print_orders o LEFT JOIN issuances i ON i.print_order_id = o.id WHERE (?1 IS NULL OR o.id < ?1) "
+        "FROM print_orders o LEFT JOIN issuances i ON i.print_order_id = o.id WHERE (?1 IS NULL OR o.id < ?1) AND (?3 IS NULL OR o.status = ?3) "
+        "AND (?4 IS NULL OR instr(o.printer, ?4) > 0) AND (?5 IS NULL OR o.created_at >= ?5) AND (?6 IS NULL OR o.created_at < date(?6, '+1 day')) "
         "GROUP BY o.id ORDER BY o.id DESC LIMIT ?2");
-    s.bind(1, before).bind(2, limit);
+    s.bind(1, f.before).bind(2, f.limit + 1).bind(3, f.status).bind(4, f.printer).bind(5, f.from).bind(6, f.to);
     auto out = nlohmann::json::array();
+    std::optional<std::int64_t> next;
     while (s.step()) {
+        if (static_cast<int>(out.size()) == f.limit) {
+            next = out.back()["id"].get<std::int64_t>();
+            break;
+        }
         out.push_back({{"id", s.column_int(0)}, {"status", s.column_text(1)}, {"printer", s.column_text(2)}, {"note", s.column_text(3)},
                        {"created_by", s.column_text(4)}, {"created_at", s.column_text(5)}, {"plates", s.column_int(6)}, {"installed", s.column_int(7)}});
     }
-    return nlohmann::json{{"print_orders", std::move(out)}};
+    nlohmann::json result{{"print_orders", std::move(out)}};
+    if (next) result["next_before"] = *next;
+    return result;
 }
 
 std::optional<PlateFace> street_sign(store::Database& db, std::int64_t place_name_id) {

@@ -34,8 +34,16 @@ void mark_printed(store::Database& db, std::int64_t order_id, const std::string&
 
 std::vector<PlateFace> order_faces(store::Database& db, std::int64_t order_id);
 std::optional<nlohmann::json> print_order_record(store::Database& db, std::int64_t order_id);
-// The most recent orders first (id below `before` when given), each with its count of plates and of installed ones.
-nlohmann::json list_print_orders(store::Database& db, int limit, std::optional<std::int64_t> before);
+struct PrintOrderFilter {
+    std::optional<std::string> status;   // open, sent, printed, cancelled
+    std::optional<std::string> printer;  // part of the sign shop's name
+    std::optional<std::string> from, to; // creation dates, YYYY-MM-DD, inclusive
+    std::optional<std::int64_t> before;  // keyset cursor: ids below this
+    int limit = 50;
+};
+// The most recent orders first, each with its count of plates and of installed ones, and
+// `next_before` when there are more.
+nlohmann::json list_print_orders(store::Database& db, const PrintOrderFilter& filter);
 
 struct PrintOrderHeader {
     std::int64_t id = 0;

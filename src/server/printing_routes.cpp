@@ -35,11 +35,15 @@ void print_orders_create(Call& c) {
 }
 
 void print_orders_list(Call& c) {
-    c.allow_params({"limit", "before"});
-    const int limit = c.param("limit") ? static_cast<int>(lookup::parse_integer(*c.param("limit"), "limit", 1, 200)) : 50;
-    std::optional<std::int64_t> before;
-    if (auto v = c.param("before")) before = lookup::parse_integer(*v, "before", 1, std::numeric_limits<std::int64_t>::max());
-    c.send_json(200, printing::list_print_orders(c.worker.db, limit, before));
+    c.allow_params({"limit", "before", "status", "printer", "from", "to"});
+    printing::PrintOrderFilter f;
+    if (auto v = c.param("limit")) f.limit = static_cast<int>(lookup::parse_integer(*v, "limit", 1, 200));
+    if (auto v = c.param("before")) f.before = lookup::parse_integer(*v, "before", 1, std::numeric_limits<std::int64_t>::max());
+    if (auto v = c.param("status")) f.status = *v;
+    if (auto v = c.param("printer")) f.printer = lookup::parse_text(*v, "printer", 100);
+    if (auto v = c.param("from")) f.from = *v;
+    if (auto v = c.param("to")) f.to = *v;
+    c.send_json(200, printing::list_print_orders(c.worker.db, f));
 }
 
 void print_order_by_id(Call& c) {

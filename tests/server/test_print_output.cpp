@@ -338,3 +338,31 @@ TEST_CASE("door-plate certificates: one per issuance, numbered with a valid chec
     r.post("/api/v1/issuances/" + waiting["issuance_id"].dump() + "/certificate", {{"household", "李四"}}, 409);
     CHECK(r.count("SELECT count(*) FROM door_plate_certificates") == 3);
 }
+
+TEST_CASE("print orders are listed newest first with filters by status, sign shop and date, page by page") {
+    PrintRegistry r;
+    const auto plate = r.post("/api/v1/doorplates", {{"place_name_id", 1}, {"point", {121.0060, 30.7001}}});
+    r.post("/api/v1/issuances/" + plate["issuance_id"].dump() + "/transition", {{"to", "approved"}}, 200);
+    const auto second = r.post("/api/v1/print-orders", {{"printer", "杭州标识公司"}})["id"];
+    r.post("/api/v1/print-orders/" + r.order + "/printed", json::object(), 200);
+    auto ids = [&](const std::string& query) {
+        std::vector<std::int64_t> out;
+        const auto page = r.get_json("/api/v1/print-orders?" + query);
+        for (const auto& o : page["print_orders"]) out.push_back(o["id"]);
+        return out;
+    };
+    const auto first = std::stoll(r.order);
+    CHECK(ids("") == std::vector<std::int64_t>{second.get<std::int64_t>(), first});
+    CHECK(ids("status=printed") == std::vector<std::int64_t>{first});
+    CHECK(ids("status=open") == std::vector<std::int64_t>{second.get<std::int64_t>()});
+    CHECK(ids("printer=" + url_encode("嘉兴")) == std::vector<std::int64_t>{first});
+    CHECK(ids("from=2000-01-01&to=2100-01-01").size() == 2);
+    CHECK(ids("from=2100-01-01").empty());
+    const auto one = r.get_json("/api/v1/print-orders?limit=1");
+    REQUIRE(one["print_orders"].size() == 1);
+    REQUIRE(one.contains("next_before"));
+    CHECK(ids("limit=1&before=" + one["next_before"].dump()) == std::vector<std::int64_t>{first});
+    CHECK_FALSE(r.get_json("/api/v1/print-orders?limit=5").contains("next_before"));
+    CHECK(r.get_json("/api/v1/print-orders?status=lost", 400)["field"] == "status");
+    CHECK(r.get_json("/api/v1/print-orders?from=2026-02-30", 400)["field"] == "from");
+}
