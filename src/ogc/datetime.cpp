@@ -4,7 +4,6 @@
 
 #include <cstdio>
 #include <ctime>
-#include <regex>
 
 namespace diming::ogc {
 
@@ -24,30 +23,47 @@ struct Bound {
     bool date = false;
 };
 
-Bound parse_bound(const std::string& s) {
-    static const std::regex form{R"((\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?([Zz]|[+-]\d{2}:\d{2}))?)"};
-    std::smatch m;
-    if (!std::regex_match(s, m, form) || !is_iso_date(s.substr(0, 10))) {
-        throw lookup::query_error{"datetime", "'" + s.substr(0, 40) + "' is neither a date (2026-03-01) nor a time (2026-03-01T08:00:00Z)"};
+bool digits(const std::string& s, std::size_t at, std::size_t n) {
+    if (at + n > s.size()) return false;
+    for (std::size_t i = at; i < at + n; ++i) {
+        if (s[i] < '0' || s[i] > '9') return false;
     }
+    return true;
+}
+
+// YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM).
+Bound parse_bound(const std::string& s) {
+    const lookup::query_error wrong{"datetime", "'" + s.substr(0, 40) + "' is neither a date (2026-03-01) nor a time (2026-03-01T08:00:00Z)"};
+    if (s.size() < 10 || !is_iso_date(s.substr(0, 10))) throw wrong;
     require_iso_date(s.substr(0, 10), "datetime"); // the day exists
     std::tm tm{};
-    tm.tm_year = std::stoi(m[1]) - 1900;
-    tm.tm_mon = std::stoi(m[2]) - 1;
-    tm.tm_mday = std::stoi(m[3]);
+    tm.tm_year = std::stoi(s.substr(0, 4)) - 1900;
+    tm.tm_mon = std::stoi(s.substr(5, 2)) - 1;
+    tm.tm_mday = std::stoi(s.substr(8, 2));
     Bound b;
-    if (!m[4].matched) {
+    if (s.size() == 10) {
         b.date = true;
         b.start = timegm(&tm);
         b.end = b.start + 86400;
         return b;
     }
-    tm.tm_hour = std::stoi(m[4]);
-    tm.tm_min = std::stoi(m[5]);
-    tm.tm_sec = std::stoi(m[6]);
+    if (s.size() < 19 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2) || s[13] != ':' || !digits(s, 14, 2) || s[16] != ':' || !digits(s, 17, 2)) {
+        throw wrong;
+    }
+    tm.tm_hour = std::stoi(s.substr(11, 2));
+    tm.tm_min = std::stoi(s.substr(14, 2));
+    tm.tm_sec = std::stoi(s.substr(17, 2));
+    std::size_t at = 19;
+    if (at < s.size() && s[at] == '.') {
+        ++at;
+        while (at < s.size() && s[at] >= '0' && s[at] <= '9') ++at;
+    }
+    const std::string zone = s.substr(at);
+    if (zone != "Z" && zone != "z" && !(zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && digits(zone, 1, 2) && zone[3] == ':' && digits(zone, 4, 2))) {
+        throw wrong;
+    }
     if (tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60) throw lookup::query_error{"datetime", "'" + s.substr(0, 40) + "' is not a time of day"};
     b.start = timegm(&tm);
-    const std::string zone = m[7];
     if (zone != "Z" && zone != "z") { // an offset east of UTC is earlier in UTC
         const int minutes = std::stoi(zone.substr(1, 2)) * 60 + std::stoi(zone.substr(4, 2));
         b.start -= (zone[0] == '+' ? 1 : -1) * minutes * 60;

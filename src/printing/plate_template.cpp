@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <fstream>
 #include <mutex>
-#include <regex>
 
 namespace diming::printing {
 
@@ -26,8 +25,9 @@ PanelContent content_of(const std::string& s, const std::string& where) {
 }
 
 void require_colour(const std::string& c, const std::string& where) {
-    static const std::regex hex{"#[0-9A-Fa-f]{6}"};
-    if (!std::regex_match(c, hex)) throw input_error{where + ": a colour is written #RRGGBB, not '" + c + "'"};
+    if (c.size() != 7 || c[0] != '#' || c.find_first_not_of("0123456789ABCDEFabcdef", 1) != std::string::npos) {
+        throw input_error{where + ": a colour is written #RRGGBB, not '" + c + "'"};
+    }
 }
 
 double fraction(const json& j, const char* key, double fallback, const std::string& where) {
