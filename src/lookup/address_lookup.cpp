@@ -190,6 +190,44 @@ AddressHit geocode_in(store::Database& db, const address::AddressComponents& a, 
     return plate_hit(*r, place, "room", place.score);
 }
 
+// A compound written without its road (某某苑1幢1单元101室): found by the plates that carry
+// it, then down to the building and room asked for.
+std::vector<AddressHit> geocode_compound(store::Database& db, const address::AddressComponents& a) {
+    using address::Level;
+    const std::string compound = a.value(Level::compound), building = a.value(Level::building);
+    const std::string note = "found by the compound " + compound + " (no road written)";
+    std::vector<AddressHit> out;
+    auto& plates = db.cached(
+        "SELECT d.id, d.standard_address, X(d.geom), Y(d.geom), d.place_name_id, p.name FROM door_plates d "
+        "JOIN place_names p ON p.id = d.place_name_id WHERE d.compound = ?1 AND d.plate_type = ?2 AND (?3 = '' OR d.building = ?3) "
+        "AND d.status <> 'cancelled' AND (?4 = '' OR substr(d.town_code, 1, 9) = substr(?4, 1, 9)) ORDER BY d.id LIMIT 5");
+    plates.bind(1, compound).bind(2, building.empty() ? "door" : "building").bind(3, building).bind(4, a.town_code);
+    std::vector<std::pair<PlateRow, Place>> found;
+    while (plates.step()) {
+        found.push_back({PlateRow{plates.column_int(0), plates.column_text(1), {plates.column_double(2), plates.column_double(3)}},
+                         Place{plates.column_int(4), plates.column_text(5), 1.0, note}});
+    }
+    plates.reset();
+    for (const auto& [plate, place] : found) {
+        if (building.empty() || !a.get(Level::room)) {
+            out.push_back(plate_hit(plate, place, building.empty() ? "compound" : "building", building.empty() ? 0.8 : 1.0));
+            continue;
+        }
+        auto& room = db.cached(
+            "SELECT id, standard_address, X(geom), Y(geom) FROM door_plates WHERE parent_id = ?1 AND plate_type = 'room' "
+            "AND room = ?2 AND (?3 = '' OR unit = ?3) AND status <> 'cancelled' ORDER BY unit LIMIT 1");
+        room.bind(1, plate.id).bind(2, a.value(Level::room)).bind(3, a.value(Level::unit));
+        if (const auto r = read_plate(room)) {
+            out.push_back(plate_hit(*r, place, "room", 1.0));
+        } else {
+            auto h = plate_hit(plate, place, "building", 0.9);
+            h.notes.push_back("no room " + a.value(Level::room) + " under " + plate.address);
+            out.push_back(std::move(h));
+        }
+    }
+    return out;
+}
+
 } // namespace
 
 GeocodeResult geocode(store::Database& db, const address::Gazetteer& gazetteer, const std::string& text, int limit) {
@@ -201,6 +239,9 @@ GeocodeResult geocode(store::Database& db, const address::Gazetteer& gazetteer, 
     std::string hamlet;
     for (const auto& place : resolve_places(db, result.parsed, hamlet)) {
         result.hits.push_back(geocode_in(db, result.parsed, place, hamlet));
+    }
+    if (result.hits.empty() && result.parsed.get(address::Level::compound) && !result.parsed.get(address::Level::road)) {
+        result.hits = geocode_compound(db, result.parsed);
     }
     std::stable_sort(result.hits.begin(), result.hits.end(), [](const AddressHit& a, const AddressHit& b) { return a.score > b.score; });
     if (result.hits.size() > static_cast<std::size_t>(limit)) result.hits.resize(static_cast<std::size_t>(limit));

@@ -4,6 +4,7 @@
 #include "address/normalize.hpp"
 #include "address/parser.hpp"
 #include "core/text.hpp"
+#include "pinyin/romanizer.hpp"
 #include "store/database.hpp"
 
 #include <nlohmann/json.hpp>
@@ -18,7 +19,7 @@ namespace diming::lookup {
 
 namespace {
 
-constexpr std::array<const char*, 8> match_names{"exact", "prefix", "substring", "pinyin", "initials", "former", "alias", "nearby"};
+constexpr std::array<const char*, 10> match_names{"exact", "prefix", "substring", "pinyin", "initials", "former", "alias", "nearby", "homophone", "typo"};
 constexpr std::array<const char*, 5> statuses{"proposed", "approved", "registered", "rejected", "retired"};
 // Terms read from the index for one query; a one-character query in a provincial registry
 // could otherwise pull every road.
@@ -225,6 +226,39 @@ void collect_text_candidates(store::Database& db, const std::string& raw_q, Cand
         initials.bind(1, key).bind(2, upper).bind(3, max_terms);
         while (initials.step()) out.offer(initials.column_int(0), NameMatch::initials, initials.column_text(1));
         initials.reset();
+        // Former names by their pinyin (renamings are few: read them all).
+        auto& former = db.cached("SELECT place_name_id, former_name, former_pinyin FROM place_name_history WHERE former_pinyin <> ''");
+        while (former.step()) {
+            if (pinyin_key(former.column_text(2)).rfind(key, 0) == 0) out.offer(former.column_int(0), NameMatch::former, former.column_text(1));
+        }
+        former.reset();
+    }
+}
+
+// Names that sound like q (the same pinyin key) or differ from it in one character: what a
+// clerk who typed a homophone or slipped on one character meant. Only when no name is q.
+void collect_fuzzy_candidates(store::Database& db, const std::string& q, Candidates& out) {
+    const auto chars = text::to_u32(q);
+    if (chars.size() < 2 || chars.size() > 12) return;
+    const std::string key = pinyin::Romanizer::shared().key(q);
+    if (!key.empty()) {
+        auto& same = db.cached("SELECT id, name FROM place_names WHERE pinyin_key = ?1 AND name <> ?2 LIMIT 50");
+        same.bind(1, key).bind(2, q);
+        while (same.step()) out.offer(same.column_int(0), NameMatch::homophone, same.column_text(1));
+        same.reset();
+    }
+    auto& like = db.cached("SELECT id, name FROM place_names WHERE name GLOB ?1 AND name <> ?2 LIMIT 50");
+    for (std::size_t i = 0; i < chars.size(); ++i) {
+        std::u32string pattern;
+        for (std::size_t k = 0; k < chars.size(); ++k) {
+            const char32_t ch = chars[k];
+            if (k == i) pattern += U'?';
+            else if (ch == U'*' || ch == U'?' || ch == U'[') pattern += std::u32string{U'['} + ch + U']';
+            else pattern += ch;
+        }
+        like.bind(1, text::to_utf8(pattern)).bind(2, q);
+        while (like.step()) out.offer(like.column_int(0), NameMatch::typo, like.column_text(1));
+        like.reset();
     }
 }
 
@@ -293,6 +327,11 @@ NameSearchResult search_text(store::Database& db, const NameQuery& query, const 
     const std::size_t wanted = static_cast<std::size_t>(query.offset) + static_cast<std::size_t>(query.limit) + 1;
     Candidates cands;
     collect_text_candidates(db, q, cands);
+    const std::string normalized = text::to_utf8(address::normalize(q).text);
+    const bool named = std::any_of(cands.list().begin(), cands.list().end(), [](const Candidate& c) {
+        return c.match == NameMatch::exact || c.match == NameMatch::former || c.match == NameMatch::alias;
+    });
+    if (!named && !is_pinyin_query(q)) collect_fuzzy_candidates(db, normalized, cands);
     auto& list = cands.list();
     std::vector<NameHit> hits;
     if (query.near) {
@@ -310,7 +349,7 @@ NameSearchResult search_text(store::Database& db, const NameQuery& query, const 
         }
         order_by_distance(hits);
     } else {
-        rank(list, text::to_utf8(address::normalize(q).text));
+        rank(list, normalized);
         for (const auto& c : list) {
             auto hit = load_hit(db, c, f);
             if (hit) hits.push_back(std::move(*hit));
@@ -366,7 +405,20 @@ NameSearchResult search_names(store::Database& db, const NameQuery& query, const
     if (q.empty()) return search_places(db, query, f);
 
     auto result = search_text(db, query, q, f);
-    if (!result.hits.empty() || !gazetteer) return result;
+    // Towns and communities, and compounds, beside the names (the first page only).
+    if (query.offset == 0 && !is_pinyin_query(q)) {
+        result.divisions = search_divisions(db, q, 10);
+        std::string compound = q, building;
+        if (gazetteer) { // 某某苑3幢: the compound and the building asked for
+            const auto parsed = address::parse(q, *gazetteer, {.road_candidates = false});
+            if (parsed.get(address::Level::compound) && !parsed.get(address::Level::road)) {
+                compound = parsed.value(address::Level::compound);
+                building = parsed.value(address::Level::building);
+            }
+        }
+        result.compounds = search_compounds(db, compound, building, 10);
+    }
+    if (!result.hits.empty() || !gazetteer || !result.divisions.empty() || !result.compounds.empty()) return result;
     // Nothing by that name: perhaps it is an address (人民路12号, 新埭镇鱼圻塘村朱家浜5号).
     const auto parsed = address::parse(q, *gazetteer, {.road_candidates = false});
     std::string place = parsed.value(address::Level::road);
@@ -375,6 +427,8 @@ NameSearchResult search_names(store::Database& db, const NameQuery& query, const
     if (place.empty()) place = parsed.value(address::Level::community);
     if (place.empty() || place == q) return result;
     auto by_place = search_text(db, query, place, f);
+    by_place.divisions = std::move(result.divisions);
+    by_place.compounds = std::move(result.compounds);
     if (parsed.get(address::Level::number)) {
         by_place.number = parsed.value(address::Level::number) + (parsed.suffix.empty() ? "" : "-" + parsed.suffix);
     }
@@ -392,6 +446,10 @@ nlohmann::json to_json(const NameSearchResult& r) {
                          {"town", {{"code", h.town_code}, {"name", h.town_name}}},
                          {"status", h.status},
                          {"match", to_string(h.match)}};
+        if (h.match == NameMatch::homophone || h.match == NameMatch::typo) {
+            j["fuzzy"] = true;
+            j["note"] = h.match == NameMatch::homophone ? h.name + " sounds like what was typed" : h.name + " differs from what was typed by one character";
+        }
         if (h.match == NameMatch::former) {
             j["former_name"] = h.matched;
             j["note"] = h.matched + " is a former name of " + h.name;
@@ -406,7 +464,11 @@ nlohmann::json to_json(const NameSearchResult& r) {
         }
         hits.push_back(std::move(j));
     }
-    nlohmann::json out{{"searched", r.searched}, {"hits", std::move(hits)}, {"more", r.more}};
+    nlohmann::json divisions = nlohmann::json::array(), compounds = nlohmann::json::array();
+    for (const auto& d : r.divisions) divisions.push_back(to_json(d));
+    for (const auto& c : r.compounds) compounds.push_back(to_json(c));
+    nlohmann::json out{{"searched", r.searched}, {"hits", std::move(hits)}, {"more", r.more}, {"divisions", std::move(divisions)},
+                       {"compounds", std::move(compounds)}};
     if (r.number) out["number"] = *r.number;
     return out;
 }

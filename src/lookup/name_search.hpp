@@ -1,9 +1,14 @@
 #pragma once
 // Finding place names as people type them: the standard name or any part of it, its pinyin
-// or initials (renminlu, rml), a former name or an alias; optionally near a point, inside a
-// box, in a town, of a category or status. Ranked exact > prefix > substring > pinyin >
-// former name/alias, or by distance when a point is given.
+// or initials (renminlu, rml), a former name or an alias (or a former name's pinyin);
+// optionally near a point, inside a box, in a town, of a category or status. Ranked exact >
+// prefix > substring > pinyin > former name/alias, or by distance when a point is given. When
+// no name is the text itself, names that sound the same (homophone) or differ by one
+// character (typo) follow, flagged. Beside the names: towns and communities
+// (division_search.hpp) and compounds and their buildings (compound_search.hpp).
 
+#include "lookup/compound_search.hpp"
+#include "lookup/division_search.hpp"
 #include "lookup/query.hpp"
 
 #include <cstdint>
@@ -22,7 +27,7 @@ class Gazetteer;
 
 namespace diming::lookup {
 
-enum class NameMatch { exact, prefix, substring, pinyin, initials, former, alias, nearby };
+enum class NameMatch { exact, prefix, substring, pinyin, initials, former, alias, nearby, homophone, typo };
 const char* to_string(NameMatch m) noexcept;
 
 struct NameQuery {
@@ -61,6 +66,8 @@ struct NameSearchResult {
     std::optional<std::string> number;   // the door number of an address in q ("12-1")
     std::vector<NameHit> hits;
     bool more = false;                   // further hits beyond offset + limit
+    std::vector<DivisionHit> divisions;  // towns and communities of that name or code
+    std::vector<CompoundHit> compounds;  // compounds of that name (and the building asked for)
 };
 
 // Throws query_error for unusable parameters (unknown town, category or status, q too long,

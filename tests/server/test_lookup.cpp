@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "registry_fixture.hpp"
+#include "store/database.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -194,4 +195,73 @@ TEST_CASE("reverse geocoding returns the nearest plates and the road") {
     CHECK(r["plates"].empty());
     CHECK(r["road"].is_null());
     CHECK(s.get_json("/api/v1/addresses/reverse?lon=121.3&lat=30.9&radius=99999", 400)["field"] == "radius");
+}
+
+TEST_CASE("search finds towns and communities, compounds and their buildings, homophones and one-character typos, former names by pinyin") {
+    ServedRegistry s;
+    {
+        // 人民路12号 becomes the gate of a compound, its building and room inside it.
+        auto db = diming::store::Database::open(s.db, diming::store::Access::read_write);
+        db.exec("UPDATE door_plates SET compound = '翠苑小区' WHERE id IN (4, 5, 6)");
+    }
+    s.serve({"--access-log", ""});
+    auto search = [&](const std::string& q) { return s.get_json("/api/v1/names?q=" + url_encode(q)); };
+
+    // Towns and communities by name, by the name written in addresses, by code.
+    const std::string town = s.text("SELECT name FROM divisions WHERE code = '330482001000'");
+    const std::string community = s.text("SELECT short_name FROM divisions WHERE level = 5 AND parent_code = '330482001000' ORDER BY code LIMIT 1");
+    const std::string community_code = s.text("SELECT code FROM divisions WHERE level = 5 AND parent_code = '330482001000' ORDER BY code LIMIT 1");
+    for (const auto& [q, code, match] : std::vector<std::tuple<std::string, std::string, std::string>>{
+             {town, "330482001000", "exact"}, {"330482001", "330482001000", "code"}, {"330482001000", "330482001000", "code"},
+             {community, community_code, "exact"}, {"乍浦镇", "330482101000", "exact"}}) {
+        INFO(q);
+        const auto r = search(q);
+        REQUIRE(!r["divisions"].empty());
+        CHECK(r["divisions"][0]["code"] == code);
+        CHECK(r["divisions"][0]["match"] == match);
+    }
+
+    // A compound alone, and one of its buildings.
+    auto compound = search("翠苑小区");
+    REQUIRE(compound["compounds"].size() == 1);
+    CHECK(compound["compounds"][0]["compound"] == "翠苑小区");
+    CHECK(compound["compounds"][0]["road"]["name"] == "人民路");
+    CHECK(compound["compounds"][0]["plates"] == 3);
+    CHECK(compound["compounds"][0]["door_plate_id"] == 4);
+    CHECK(search("翠苑")["compounds"].size() == 1); // by its beginning
+    auto building = search("翠苑小区1幢");
+    REQUIRE(building["compounds"].size() == 1);
+    CHECK(building["compounds"][0]["building"] == "1");
+    CHECK(building["compounds"][0]["door_plate_id"] == 5);
+    CHECK(search("翠苑小区9幢")["compounds"].empty());
+    // An address of a compound without its road resolves to the compound's plates.
+    auto room = s.get_json("/api/v1/addresses?q=" + url_encode("翠苑小区1幢1单元101室"));
+    REQUIRE(!room["hits"].empty());
+    CHECK(room["hits"][0]["level"] == "room");
+    CHECK(room["hits"][0]["door_plate_id"] == 6);
+    auto block = s.get_json("/api/v1/addresses?q=" + url_encode("翠苑小区1幢"));
+    REQUIRE(!block["hits"].empty());
+    CHECK(block["hits"][0]["door_plate_id"] == 5);
+
+    // A homophone and a one-character typo find the name, ranked below exact hits and flagged.
+    auto homophone = search("仁民路"); // ren min lu
+    REQUIRE(!homophone["hits"].empty());
+    CHECK(homophone["hits"][0]["name"] == "人民路");
+    CHECK(homophone["hits"][0]["match"] == "homophone");
+    CHECK(homophone["hits"][0]["fuzzy"] == true);
+    auto typo = search("人明东路"); // one character wrong (and not a homophone: ming)
+    REQUIRE(!typo["hits"].empty());
+    CHECK(typo["hits"][0]["name"] == "人民东路");
+    CHECK(typo["hits"][0]["match"] == "typo");
+    auto exact = search("人民路");
+    REQUIRE(!exact["hits"].empty());
+    CHECK(exact["hits"][0]["match"] == "exact");
+    for (const auto& h : exact["hits"]) CHECK_FALSE(h.contains("fuzzy")); // an exact hit: no guesses beside it
+    CHECK(search("完全不存在的路名")["hits"].empty());
+
+    // A former name by its pinyin.
+    auto former = search("shengli");
+    bool found = false;
+    for (const auto& h : former["hits"]) found = found || (h["name"] == "长安路" && h["match"] == "former" && h["former_name"] == "胜利路");
+    CHECK(found);
 }
