@@ -268,6 +268,18 @@ try {
     await page.select('#lang', 'zh-CN');
     await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
     report.after_switch = await text(page, '.tabs [data-tab=clerk]');
+  } else if (scenario === 'search-kinds') {
+    // The map's search: a town by its name, then a name typed with a homophone.
+    const page = await open('/');
+    await page.type('#q', '当湖街道');
+    await page.click('#search button[type=submit]');
+    await page.waitForFunction(() => document.querySelectorAll('#results li').length > 0, { timeout: 10000 });
+    report.town_first = await text(page, '#results li');
+    await page.$eval('#q', (e) => { e.value = ''; });
+    await page.type('#q', '仁民路');
+    await page.click('#search button[type=submit]');
+    await page.waitForFunction(() => { const li = document.querySelector('#results li'); return li && !li.innerText.startsWith('当湖街道'); }, { timeout: 10000 });
+    report.homophone_first = await text(page, '#results li');
   } else if (scenario === 'ogc-html') {
     // OGC API - Features in a browser: its Accept header asks for HTML; a page of features
     // as a table, and the next page by its link.

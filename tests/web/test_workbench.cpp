@@ -235,3 +235,15 @@ TEST_CASE("an OGC items page opens in a browser as HTML, a table of features wit
     CHECK(r["next_rows"] == 10); // next links double the page
     CHECK(r["collections"].size() == 6);
 }
+
+TEST_CASE("the map's search finds a town by its name and a road typed with a homophone, marked as a guess") {
+    Bench b;
+    b.serve("2026-11-30");
+    const auto r = run_flow("search-kinds", b.server->url(), b.env());
+    INFO(r.dump(2));
+    CHECK(r["errors"].empty());
+    CHECK(r["town_first"].get<std::string>().find("当湖街道") == 0);
+    CHECK(r["town_first"].get<std::string>().find("街道") != std::string::npos);
+    CHECK(r["homophone_first"].get<std::string>().find("人民路") == 0);
+    CHECK(r["homophone_first"].get<std::string>().find("同音") != std::string::npos);
+}

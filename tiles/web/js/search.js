@@ -58,8 +58,22 @@
         if (!h.point) return;
         items.push({ text: h.standard_address, note: D.i18n.tOr('level', h.level), go: function () { D.map.markPoint(h.point); D.map.flyTo(h.point, 18); } });
       });
+      // Towns and communities, then compounds (and the building asked for), then names.
+      (both[0].divisions || []).forEach(function (d) {
+        items.push({ text: d.name, note: t('search.division', { kind: D.i18n.tOr('division_kind', d.kind), parent: d.parent.name || '' }), go: function () {
+          if (d.bbox) D.map.fitLonLat(d.bbox, 16);
+        } });
+      });
+      (both[0].compounds || []).forEach(function (c) {
+        var text = c.compound + (c.building ? c.building + '幢' : '');
+        items.push({ text: text, note: t('search.compound', { road: c.road.name, n: c.plates }), go: function () {
+          if (c.bbox) D.map.fitLonLat(c.bbox, 18);
+          if (c.door_plate_id) showPlate(c.door_plate_id).catch(function () { /* the view moved anyway */ });
+        } });
+      });
       both[0].hits.forEach(function (h) {
-        var note = h.pinyin + (h.former_name ? ' · ' + t('search.former', { name: h.former_name }) : '') + ' · ' + h.town.name;
+        var note = h.pinyin + (h.former_name ? ' · ' + t('search.former', { name: h.former_name }) : '') + ' · ' + h.town.name +
+          (h.fuzzy ? ' · ' + t(h.match === 'homophone' ? 'search.homophone' : 'search.typo') : '');
         items.push({ text: h.name, note: note, go: function () {
           if (h.bbox) D.map.fitLonLat(h.bbox, 17);
           D.api.get('/api/v1/names/' + h.id).then(function (r) { D.map.mark(r.geometry); }).catch(function () { /* the view moved anyway */ });
