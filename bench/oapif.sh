@@ -14,16 +14,16 @@ mkdir -p "$work"
 seconds() { local start; start=$(date +%s.%N); "$@" > /dev/null 2>&1; echo "$(date +%s.%N) - $start" | bc; }
 copy() { # copy NAME [server args]
   local name=$1; shift
+  rm -f "$work/$name.gpkg" "$work/$name.log"
   "$DIMING" serve --db "$db" --listen 127.0.0.1:0 --access-log "$work/$name.log" "$@" > "$work/$name.out" 2> "$work/$name.err" &
   local server=$!
   for _ in $(seq 100); do grep -q serving "$work/$name.out" 2>/dev/null && break; sleep 0.1; done
   local url
   url=$(grep -o 'http://[0-9.:]*' "$work/$name.out")
-  rm -f "$work/$name.gpkg" "$work/$name.log"
   local s
   s=$(seconds ogr2ogr -f GPKG "$work/$name.gpkg" "OAPIF:$url/ogc" door_plates)
   kill "$server"; wait "$server" 2>/dev/null || true
-  echo "$s $(grep -c 'items' "$work/$name.log" || true) $(ogrinfo -so -al "$work/$name.gpkg" door_plates | awk '/Feature Count/ {print $3}')"
+  echo "$s $(grep -c '/items' "$work/$name.log") $(ogrinfo -so "$work/$name.gpkg" door_plates | awk '/^Feature Count/ {print $3}')"
 }
 read -r after_s after_requests after_count < <(copy diming)
 read -r before_s before_requests before_count < <(copy before --ogc-next-limit 0)

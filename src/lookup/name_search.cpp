@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -323,15 +324,13 @@ NameSearchResult page(std::vector<NameHit> hits, const NameQuery& q) {
     return r;
 }
 
-NameSearchResult search_text(store::Database& db, const NameQuery& query, const std::string& q, const Filters& f) {
+// `guess`: when nothing else matches, names that sound like q or differ by one character.
+NameSearchResult search_text(store::Database& db, const NameQuery& query, const std::string& q, const Filters& f, bool guess = false) {
     const std::size_t wanted = static_cast<std::size_t>(query.offset) + static_cast<std::size_t>(query.limit) + 1;
     Candidates cands;
-    collect_text_candidates(db, q, cands);
     const std::string normalized = text::to_utf8(address::normalize(q).text);
-    const bool named = std::any_of(cands.list().begin(), cands.list().end(), [](const Candidate& c) {
-        return c.match == NameMatch::exact || c.match == NameMatch::former || c.match == NameMatch::alias;
-    });
-    if (!named && !is_pinyin_query(q)) collect_fuzzy_candidates(db, normalized, cands);
+    if (guess) collect_fuzzy_candidates(db, normalized, cands);
+    else collect_text_candidates(db, q, cands);
     auto& list = cands.list();
     std::vector<NameHit> hits;
     if (query.near) {
@@ -393,6 +392,15 @@ NameSearchResult search_places(store::Database& db, const NameQuery& query, cons
     return page(std::move(hits), query);
 }
 
+// The last resort: homophones and one-character typos of q, when nothing else was found.
+NameSearchResult guesses(store::Database& db, const NameQuery& query, const std::string& q, const Filters& f, NameSearchResult found) {
+    if (is_pinyin_query(q)) return found;
+    auto guessed = search_text(db, query, q, f, true);
+    found.hits = std::move(guessed.hits);
+    found.more = guessed.more;
+    return found;
+}
+
 } // namespace
 
 const char* to_string(NameMatch m) noexcept { return match_names[static_cast<std::size_t>(m)]; }
@@ -405,30 +413,35 @@ NameSearchResult search_names(store::Database& db, const NameQuery& query, const
     if (q.empty()) return search_places(db, query, f);
 
     auto result = search_text(db, query, q, f);
+    // The text read as an address, once, when it is needed.
+    std::optional<address::AddressComponents> address_of_q;
+    auto parsed_q = [&]() -> const address::AddressComponents& {
+        if (!address_of_q) address_of_q = address::parse(q, *gazetteer, {.road_candidates = false});
+        return *address_of_q;
+    };
     // Towns and communities, and compounds, beside the names (the first page only).
     if (query.offset == 0 && !is_pinyin_query(q)) {
         result.divisions = search_divisions(db, q, 10);
-        std::string compound = q, building;
-        if (gazetteer) { // 某某苑3幢: the compound and the building asked for
-            const auto parsed = address::parse(q, *gazetteer, {.road_candidates = false});
-            if (parsed.get(address::Level::compound) && !parsed.get(address::Level::road)) {
-                compound = parsed.value(address::Level::compound);
-                building = parsed.value(address::Level::building);
+        result.compounds = search_compounds(db, q, "", 10);
+        const bool has_digit = q.find_first_of("0123456789") != std::string::npos;
+        if (result.compounds.empty() && gazetteer && has_digit) { // 某某苑3幢: the compound and the building asked for
+            const auto& a = parsed_q();
+            if (a.get(address::Level::compound) && !a.get(address::Level::road)) {
+                result.compounds = search_compounds(db, a.value(address::Level::compound), a.value(address::Level::building), 10);
             }
         }
-        result.compounds = search_compounds(db, compound, building, 10);
     }
-    if (!result.hits.empty() || !gazetteer || !result.divisions.empty() || !result.compounds.empty()) return result;
+    if (!result.hits.empty() || !result.divisions.empty() || !result.compounds.empty()) return result;
+    if (!gazetteer) return guesses(db, query, q, f, std::move(result));
     // Nothing by that name: perhaps it is an address (人民路12号, 新埭镇鱼圻塘村朱家浜5号).
-    const auto parsed = address::parse(q, *gazetteer, {.road_candidates = false});
+    const auto& parsed = parsed_q();
     std::string place = parsed.value(address::Level::road);
     if (place.empty()) place = parsed.value(address::Level::hamlet);
     if (place.empty()) place = parsed.value(address::Level::compound);
     if (place.empty()) place = parsed.value(address::Level::community);
-    if (place.empty() || place == q) return result;
+    if (place.empty() || place == q) return guesses(db, query, q, f, std::move(result));
     auto by_place = search_text(db, query, place, f);
-    by_place.divisions = std::move(result.divisions);
-    by_place.compounds = std::move(result.compounds);
+    if (by_place.hits.empty()) return guesses(db, query, q, f, std::move(result));
     if (parsed.get(address::Level::number)) {
         by_place.number = parsed.value(address::Level::number) + (parsed.suffix.empty() ? "" : "-" + parsed.suffix);
     }

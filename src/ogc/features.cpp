@@ -196,6 +196,7 @@ std::string now_utc() {
 
 constexpr int datetime_param = 10; // ?10, ?11
 constexpr int filter_param = 20;   // ?20 …
+constexpr std::size_t max_cached_statements = 300; // per connection, filter shapes included
 
 } // namespace
 
@@ -370,18 +371,25 @@ std::string items(store::Database& db, CountCache& counts, const std::string& ba
         s.reset();
     } else {
         begin_page(filtered ? std::nullopt : std::optional{count_features(db, counts, *d, bbox, run)});
-        std::string sql = select + " FROM " + d->from + " WHERE " + d->id_column + " > ?5";
-        if (*d->where) sql += std::string{" AND "} + d->where;
+        std::string conditions = std::string{d->id_column} + " > ?5";
+        if (*d->where) conditions += std::string{" AND "} + d->where;
         if (bbox) {
-            sql += std::string{" AND "} + d->rtree_key + " IN (SELECT pkid FROM " + d->rtree +
-                   " WHERE xmax >= ?1 AND xmin <= ?3 AND ymax >= ?2 AND ymin <= ?4)";
+            conditions += std::string{" AND "} + d->rtree_key + " IN (SELECT pkid FROM " + d->rtree +
+                          " WHERE xmax >= ?1 AND xmin <= ?3 AND ymax >= ?2 AND ymin <= ?4)";
         }
-        if (time_filter) sql += " AND " + time_filter->sql;
-        if (cql) sql += " AND " + cql->sql;
-        sql += std::string{" ORDER BY "} + d->id_column + " LIMIT ?6 OFFSET ?7";
-        // A filter's text differs from one request to the next: its statement is not cached.
+        if (time_filter) conditions += " AND " + time_filter->sql;
+        if (cql) conditions += " AND " + cql->sql;
+        const std::string order = std::string{" ORDER BY "} + d->id_column;
+        // A filter may pick its rows through an index in another order: the page's ids are
+        // chosen first (from the index alone where it can), then only their rows are read.
+        const std::string sql = filtered ? select + " FROM " + d->from + " WHERE " + d->id_column + " IN (SELECT " + d->id_column + " FROM " +
+                                               d->from + " WHERE " + conditions + order + " LIMIT ?6 OFFSET ?7)" + order
+                                         : select + " FROM " + d->from + " WHERE " + conditions + order + " LIMIT ?6 OFFSET ?7";
+        // A filter's values are bound, so its SQL repeats as long as its shape does: cached,
+        // up to a bound (a client sending ever new shapes gets statements of their own).
         std::optional<store::Statement> own;
-        store::Statement& s = filtered ? own.emplace(db.prepare(sql)) : db.cached(sql);
+        const bool cache = !filtered || db.is_cached(sql) || db.cached_count() < max_cached_statements;
+        store::Statement& s = cache ? db.cached(sql) : own.emplace(db.prepare(sql));
         if (bbox) s.bind(1, bbox->min_lon).bind(2, bbox->min_lat).bind(3, bbox->max_lon).bind(4, bbox->max_lat);
         s.bind(5, q.after.value_or(std::numeric_limits<std::int64_t>::min()));
         s.bind(6, q.limit + 1).bind(7, q.offset);

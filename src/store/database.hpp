@@ -100,6 +100,10 @@ public:
     // and unbound: the server's workers run a few queries thousands of times a second.
     // Do not ask for a statement again while still stepping it.
     Statement& cached(std::string_view sql);
+    // How many statements are cached, and whether this one is (for callers whose SQL varies
+    // with the request and who keep the cache bounded).
+    std::size_t cached_count() const { return cache_ ? cache_->size() : 0; }
+    bool is_cached(std::string_view sql) const { return cache_ && cache_->count(std::string{sql}) > 0; }
     std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_.get()); }
     int changes() const { return sqlite3_changes(db_.get()); }
 
