@@ -210,6 +210,68 @@ const std::map<std::string, Doc>& docs() {
     return d;
 }
 
+// Response bodies: the main reads in detail (what clients build on), every other JSON answer
+// an object, every file a binary string. A schema names its fields' types; nested records
+// are objects of their own fields.
+json object_of(std::initializer_list<std::pair<const char*, json>> fields) {
+    json props = json::object();
+    for (const auto& [name, schema] : fields) props[name] = schema;
+    return json{{"type", "object"}, {"properties", std::move(props)}};
+}
+json array_of(json items) { return json{{"type", "array"}, {"items", std::move(items)}}; }
+json type_of(const char* t) { return json{{"type", t}}; }
+json nullable(const char* t) { return json{{"type", t}, {"nullable", true}}; }
+
+const std::map<std::string, json>& response_schemas() {
+    static const std::map<std::string, json> r = [] {
+        const json str = type_of("string"), integer = type_of("integer"), number = type_of("number"), boolean = type_of("boolean");
+        const json bbox = json{{"type", "array"}, {"items", number}, {"minItems", 4}, {"maxItems", 4}, {"nullable", true}};
+        const json point = json{{"type", "array"}, {"items", number}, {"minItems", 2}, {"maxItems", 2}, {"nullable", true}};
+        const json code_name = object_of({{"code", str}, {"name", str}});
+        const json name_hit = object_of({{"id", integer}, {"name", str}, {"pinyin", str}, {"category", code_name}, {"division_code", str},
+                                         {"town", code_name}, {"status", str}, {"match", str}, {"fuzzy", boolean}, {"former_name", str},
+                                         {"alias", str}, {"note", str}, {"distance_m", number}, {"bbox", bbox}});
+        const json division_hit = object_of({{"code", str}, {"name", str}, {"short_name", str}, {"kind", str}, {"level", integer},
+                                             {"parent", code_name}, {"match", str}, {"bbox", bbox}});
+        const json compound_hit = object_of({{"compound", str}, {"building", str}, {"road", object_of({{"id", integer}, {"name", str}})},
+                                             {"town_code", str}, {"plates", integer}, {"door_plate_id", nullable("integer")},
+                                             {"standard_address", str}, {"match", str}, {"bbox", bbox}});
+        const json address_hit = object_of({{"level", str}, {"score", number}, {"standard_address", str},
+                                            {"place", object_of({{"id", integer}, {"name", str}})}, {"door_plate_id", nullable("integer")},
+                                            {"point", point}, {"distance_m", number}, {"notes", array_of(str)}});
+        const json issuance = object_of({{"id", integer}, {"kind", str}, {"status", str}, {"applicant", str}, {"print_order_id", nullable("integer")},
+                                         {"created_by", str}, {"created_at", str}, {"updated_at", str}, {"door_plate", type_of("object")},
+                                         {"events", array_of(type_of("object"))}, {"certificate_number", nullable("string")}});
+        const json print_order_row = object_of({{"id", integer}, {"status", str}, {"printer", str}, {"note", str}, {"created_by", str},
+                                                {"created_at", str}, {"plates", integer}, {"installed", integer}});
+        const json certificate = object_of({{"number", str}, {"issuance_id", integer}, {"door_plate_id", integer}, {"household", str},
+                                            {"standard_address", str}, {"plate_number", str}, {"authority", str}, {"issued_on", str}});
+        return std::map<std::string, json>{
+            {"GET /api/v1/names", object_of({{"searched", str}, {"number", str}, {"hits", array_of(name_hit)}, {"more", boolean}, {"limit", integer}, {"offset", integer},
+                                             {"divisions", array_of(division_hit)}, {"compounds", array_of(compound_hit)}})},
+            {"GET /api/v1/addresses", object_of({{"query", str}, {"parsed", type_of("object")}, {"hits", array_of(address_hit)}})},
+            {"GET /api/v1/addresses/reverse", object_of({{"plates", array_of(address_hit)}, {"road", address_hit}})},
+            {"GET /api/v1/towns", object_of({{"towns", array_of(object_of({{"code", str}, {"name", str}, {"bbox", bbox}, {"label_point", point}}))}})},
+            {"GET /api/v1/categories",
+             object_of({{"categories", array_of(object_of({{"code", str}, {"name", str}, {"generic_terms", str}, {"geometry_kind", str}}))}})},
+            {"GET /api/v1/issuances", object_of({{"issuances", array_of(issuance)}, {"more", boolean}})},
+            {"GET /api/v1/issuances/{id}", issuance},
+            {"GET /api/v1/print-orders", object_of({{"print_orders", array_of(print_order_row)}, {"next_before", integer}})},
+            {"POST /api/v1/print-orders/{id}/certificates", object_of({{"certificates", array_of(certificate)}})},
+            {"POST /api/v1/issuances/{id}/certificate", certificate},
+            {"GET /healthz", object_of({{"status", str}, {"schema_version", integer}, {"place_names", integer}})},
+        };
+    }();
+    return r;
+}
+
+json response_schema(const std::string& key, const std::string& media_type) {
+    if (auto it = response_schemas().find(key); it != response_schemas().end()) return it->second;
+    if (media_type.find("json") != std::string::npos) return type_of("object");
+    if (media_type.rfind("text/", 0) == 0 || media_type.find("svg") != std::string::npos) return type_of("string");
+    return json{{"type", "string"}, {"format", "binary"}};
+}
+
 json error_response(const char* what) {
     return json{{"description", what}, {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
 }
@@ -263,7 +325,7 @@ json openapi(const std::vector<RouteInfo>& routes, const std::string& base_url, 
             responses["204"] = {{"description", "done"}};
         } else {
             json content = json::object();
-            content[d.answer] = json::object();
+            content[d.answer] = {{"schema", response_schema(key, d.answer)}};
             responses[std::to_string(d.status)] = {{"description", "OK"}, {"content", std::move(content)}};
         }
         responses["400"] = error_response("the request is not right: the body names the field");

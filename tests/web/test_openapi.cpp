@@ -18,6 +18,44 @@
 using namespace diming::testing;
 using nlohmann::json;
 
+namespace {
+
+// Whether `value` is what `schema` (the subset /api uses: type, nullable, properties, items)
+// says; every field of an object must be one the schema lists. `where` names the first
+// mismatch.
+bool conforms(const json& value, const json& schema, const std::string& path, std::string& where) {
+    if (value.is_null()) {
+        if (schema.value("nullable", false) || !schema.contains("type")) return true;
+        where = path + ": null where " + schema["type"].get<std::string>() + " is described";
+        return false;
+    }
+    const std::string type = schema.value("type", "");
+    const bool ok = type.empty() || (type == "object" && value.is_object()) || (type == "array" && value.is_array()) ||
+                    (type == "string" && value.is_string()) || (type == "integer" && value.is_number_integer()) ||
+                    (type == "number" && value.is_number()) || (type == "boolean" && value.is_boolean());
+    if (!ok) {
+        where = path + ": " + value.type_name() + " where " + type + " is described";
+        return false;
+    }
+    if (value.is_object() && schema.contains("properties")) {
+        for (const auto& [k, v] : value.items()) {
+            if (!schema["properties"].contains(k)) {
+                where = path + "." + k + ": not in the schema";
+                return false;
+            }
+            if (!conforms(v, schema["properties"][k], path + "." + k, where)) return false;
+        }
+    }
+    if (value.is_array() && schema.contains("items")) {
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            if (!conforms(value[i], schema["items"], path + "[" + std::to_string(i) + "]", where)) return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
 TEST_CASE("the OpenAPI document at /api is valid, lists every registered route, and every documented route answers") {
     ServedRegistry r;
     const auto admin = r.token("openapi-admin", "admin");
@@ -85,5 +123,22 @@ TEST_CASE("the OpenAPI document at /api is valid, lists every registered route, 
             CHECK(res->status != 405);
             if (res->status == 404) CHECK(res->body.find("no such resource") == std::string::npos);
         }
+    }
+
+    // The responses the document details are what the server answers.
+    for (const auto& [name, path] : std::vector<std::pair<std::string, std::string>>{
+             {"/api/v1/names", "/api/v1/names?q=" + url_encode("人民路")}, {"/api/v1/names", "/api/v1/names?q=" + url_encode("当湖街道")},
+             {"/api/v1/names", "/api/v1/names?q=" + url_encode("仁民路")}, {"/api/v1/names", "/api/v1/names?q=shengli"},
+             {"/api/v1/addresses", "/api/v1/addresses?q=" + url_encode("人民路12号1幢")},
+             {"/api/v1/addresses/reverse", "/api/v1/addresses/reverse?lon=121.006&lat=30.7"}, {"/api/v1/towns", "/api/v1/towns"},
+             {"/api/v1/categories", "/api/v1/categories"}, {"/api/v1/issuances", "/api/v1/issuances"},
+             {"/api/v1/print-orders", "/api/v1/print-orders"}, {"/healthz", "/healthz"}}) {
+        INFO(path);
+        const auto& schema = doc["paths"][name]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+        REQUIRE(schema.contains("properties"));
+        std::string where;
+        CHECK(conforms(r.get_json(path), schema, "$", where));
+        INFO(where);
+        CHECK(where.empty());
     }
 }
