@@ -305,8 +305,7 @@ nlohmann::json to_json(const AddressHit& h) {
                      {"standard_address", h.standard_address},
                      {"place", {{"id", h.place_name_id}, {"name", h.place_name}}}};
     j["door_plate_id"] = h.door_plate_id ? nlohmann::json(*h.door_plate_id) : nlohmann::json(nullptr);
-    auto r7 = [](double v) { return std::round(v * 1e7) / 1e7; };
-    j["point"] = h.point ? nlohmann::json{r7(h.point->lon), r7(h.point->lat)} : nlohmann::json(nullptr);
+    j["point"] = point_json(h.point);
     if (h.distance_m) j["distance_m"] = std::round(*h.distance_m * 10) / 10;
     if (!h.notes.empty()) j["notes"] = h.notes;
     return j;

@@ -4,14 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cmath>
 
 namespace diming::lookup {
-
-namespace {
-// U+10FFFF: every string starting with q sorts below q + this.
-constexpr std::string_view max_code_point = "\xF4\x8F\xBF\xBF";
-} // namespace
 
 std::vector<CompoundHit> search_compounds(store::Database& db, const std::string& q, const std::string& building, int limit) {
     std::vector<CompoundHit> out;
@@ -23,7 +17,7 @@ std::vector<CompoundHit> search_compounds(store::Database& db, const std::string
         "FROM door_plates d JOIN place_names p ON p.id = d.place_name_id "
         "WHERE d.compound >= ?1 AND d.compound < ?2 AND d.compound <> '' AND d.status <> 'cancelled' "
         "GROUP BY d.compound, d.place_name_id ORDER BY d.compound <> ?1, length(d.compound), d.compound, d.place_name_id LIMIT ?3");
-    s.bind(1, q).bind(2, q + std::string{max_code_point}).bind(3, limit);
+    s.bind(1, q).bind(2, prefix_upper_bound(q)).bind(3, limit);
     while (s.step()) {
         CompoundHit h;
         h.compound = s.column_text(0);
@@ -66,9 +60,7 @@ nlohmann::json to_json(const CompoundHit& h) {
                      {"plates", h.plates}, {"standard_address", h.standard_address}, {"match", h.match}};
     if (!h.building.empty()) j["building"] = h.building;
     j["door_plate_id"] = h.door_plate_id ? nlohmann::json(*h.door_plate_id) : nlohmann::json(nullptr);
-    auto r7 = [](double v) { return std::round(v * 1e7) / 1e7; };
-    j["bbox"] = h.extent ? nlohmann::json{r7(h.extent->min_lon), r7(h.extent->min_lat), r7(h.extent->max_lon), r7(h.extent->max_lat)}
-                         : nlohmann::json(nullptr);
+    j["bbox"] = bbox_json(h.extent);
     return j;
 }
 

@@ -4,8 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-#include <cmath>
 
 namespace diming::lookup {
 
@@ -46,9 +44,7 @@ std::vector<DivisionHit> search_divisions(store::Database& db, const std::string
 nlohmann::json to_json(const DivisionHit& h) {
     nlohmann::json j{{"code", h.code}, {"name", h.name}, {"short_name", h.short_name}, {"kind", h.kind}, {"level", h.level},
                      {"parent", {{"code", h.parent_code}, {"name", h.parent_name}}}, {"match", h.match}};
-    auto r7 = [](double v) { return std::round(v * 1e7) / 1e7; };
-    j["bbox"] = h.extent ? nlohmann::json{r7(h.extent->min_lon), r7(h.extent->min_lat), r7(h.extent->max_lon), r7(h.extent->max_lat)}
-                         : nlohmann::json(nullptr);
+    j["bbox"] = bbox_json(h.extent);
     return j;
 }
 

@@ -28,8 +28,6 @@ constexpr int max_terms = 5'000;
 // With `near` and more candidates than this, search outward from the point instead of
 // measuring every candidate.
 constexpr std::size_t measure_all_below = 300;
-// U+10FFFF: every string starting with q sorts below q + this.
-constexpr std::string_view max_code_point = "\xF4\x8F\xBF\xBF";
 
 struct Candidate {
     std::int64_t id;
@@ -194,7 +192,7 @@ void collect_text_candidates(store::Database& db, const std::string& raw_q, Cand
         } else {
             // One or two characters: trigrams cannot answer, so exact and prefix go through
             // the name index and the substring case scans the names (a county has thousands).
-            const std::string upper = q + std::string{max_code_point};
+            const std::string upper = prefix_upper_bound(q);
             auto& s = db.cached("SELECT id, name FROM place_names WHERE name >= ?1 AND name < ?2");
             s.bind(1, q).bind(2, upper);
             while (s.step()) {
@@ -470,11 +468,7 @@ nlohmann::json to_json(const NameSearchResult& r) {
             j["alias"] = h.matched;
         }
         if (h.distance_m) j["distance_m"] = std::round(*h.distance_m * 10) / 10;
-        if (h.extent) {
-            // The R*Tree keeps float32 boxes: seven decimals (1 cm) say all they hold.
-            auto r7 = [](double v) { return std::round(v * 1e7) / 1e7; };
-            j["bbox"] = {r7(h.extent->min_lon), r7(h.extent->min_lat), r7(h.extent->max_lon), r7(h.extent->max_lat)};
-        }
+        if (h.extent) j["bbox"] = bbox_json(h.extent);
         hits.push_back(std::move(j));
     }
     nlohmann::json divisions = nlohmann::json::array(), compounds = nlohmann::json::array();

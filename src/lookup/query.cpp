@@ -2,6 +2,8 @@
 
 #include "core/text.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <charconv>
 #include <cmath>
 #include <vector>
@@ -100,6 +102,24 @@ BBox box_around(LonLat p, double metres) {
     const double coslat = std::max(0.01, std::cos((std::abs(p.lat) + dlat) * M_PI / 180.0));
     const double dlon = metres / (111'000 * coslat);
     return {p.lon - dlon, p.lat - dlat, p.lon + dlon, p.lat + dlat};
+}
+
+namespace {
+double seven_decimals(double v) { return std::round(v * 1e7) / 1e7; }
+} // namespace
+
+nlohmann::json bbox_json(const std::optional<BBox>& b) {
+    if (!b) return nullptr;
+    return {seven_decimals(b->min_lon), seven_decimals(b->min_lat), seven_decimals(b->max_lon), seven_decimals(b->max_lat)};
+}
+
+nlohmann::json point_json(const std::optional<LonLat>& p) {
+    if (!p) return nullptr;
+    return {seven_decimals(p->lon), seven_decimals(p->lat)};
+}
+
+std::string prefix_upper_bound(std::string_view prefix) {
+    return std::string{prefix} + "\xF4\x8F\xBF\xBF"; // U+10FFFF, above any character
 }
 
 } // namespace diming::lookup

@@ -4,6 +4,8 @@
 
 #include "core/error.hpp"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,5 +58,14 @@ std::string parse_text(std::string_view text, const std::string& field, std::siz
 
 // The box of points within `metres` of a point (a little larger: for an index filter).
 BBox box_around(LonLat p, double metres);
+
+// Coordinates as lookups answer them: seven decimals (a centimetre; the R*Tree keeps float32
+// boxes, so more would say nothing). null when there is none.
+nlohmann::json bbox_json(const std::optional<BBox>& box);
+nlohmann::json point_json(const std::optional<LonLat>& point);
+
+// The string just above every string that starts with `prefix`: `>= prefix AND < this` is a
+// prefix match that an index can range over.
+std::string prefix_upper_bound(std::string_view prefix);
 
 } // namespace diming::lookup

@@ -54,9 +54,8 @@ private:
     std::vector<SqlValue> values_;
 
     [[noreturn]] void fail(std::size_t byte, const std::string& message) const {
-        std::size_t chars = 1; // the position a person counts: characters, from 1
-        for (std::size_t i = 0; i < byte && i < text_.size(); ++i) chars += (static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80;
-        throw cql2_error{chars, message};
+        // The position a person counts: characters, from 1.
+        throw cql2_error{text::code_points(std::string_view{text_}.substr(0, byte)) + 1, message};
     }
 
     void tokenize() {

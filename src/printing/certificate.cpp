@@ -1,6 +1,7 @@
 #include "printing/certificate.hpp"
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "plates/public_record.hpp"
 #include "printing/canvas.hpp"
 #include "printing/plate_drawing.hpp"
@@ -48,12 +49,6 @@ std::vector<Certificate> load(store::Database& db, const std::string& where, std
     std::vector<Certificate> out;
     while (q.step()) out.push_back(certificate_from(q));
     return out;
-}
-
-std::size_t characters(const std::string& s) {
-    std::size_t n = 0;
-    for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
-    return n;
 }
 
 std::string authority_for(store::Database& db, const std::string& county) {
@@ -110,7 +105,7 @@ std::vector<Certificate> issue_certificates(store::Database& db, const std::vect
         q.reset();
         std::string household;
         if (auto h = households.find(id); h != households.end()) household = h->second;
-        if (characters(household) > 40) throw refusal{refusal::Kind::invalid, "household of issuance " + std::to_string(id) + " is longer than 40 characters", "households"};
+        if (text::code_points(household) > 40) throw refusal{refusal::Kind::invalid, "household of issuance " + std::to_string(id) + " is longer than 40 characters", "households"};
 
         const std::string prefix = county + issued_on.substr(0, 4);
         last.bind(1, prefix);
@@ -143,10 +138,11 @@ std::vector<Certificate> certify_print_order(store::Database& db, std::int64_t o
     auto order = db.prepare("SELECT 1 FROM print_orders WHERE id = ?1");
     order.bind(1, order_id);
     if (!order.step()) throw refusal{refusal::Kind::not_found, "no print order " + std::to_string(order_id), "id"};
+    auto in = db.prepare("SELECT 1 FROM issuances WHERE id = ?1 AND print_order_id = ?2");
     for (const auto& [id, name] : households) {
-        auto in = db.prepare("SELECT 1 FROM issuances WHERE id = ?1 AND print_order_id = ?2");
         in.bind(1, id).bind(2, order_id);
         if (!in.step()) throw refusal{refusal::Kind::invalid, "issuance " + std::to_string(id) + " is not in print order " + std::to_string(order_id), "households"};
+        in.reset();
     }
     std::vector<std::int64_t> ids;
     auto q = db.prepare("SELECT i.id FROM issuances i JOIN door_plates d ON d.id = i.door_plate_id WHERE i.print_order_id = ?1 "

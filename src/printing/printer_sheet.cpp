@@ -18,16 +18,17 @@ namespace {
 struct Column {
     const char* zh;
     const char* en;
-    double width; // in characters, for the XLSX
+    double width;         // in characters, for the XLSX
+    bool numeric = false; // written as a number in the XLSX (sortable, summable)
 };
 
 const std::vector<Column> columns{
-    {"序号", "No.", 6},           {"镇街", "Town", 12},           {"社区/村", "Community", 14},  {"道路/村", "Road", 14},
+    {"序号", "No.", 6, true},     {"镇街", "Town", 12},           {"社区/村", "Community", 14},  {"道路/村", "Road", 14},
     {"标准地址", "Standard address", 40}, {"牌类", "Sign", 9},     {"规格(mm)", "Size (mm)", 10}, {"牌面名称", "Text", 16},
     {"拼音", "Pinyin", 18},       {"牌面号码", "Number", 10},     {"邮政编码", "Postcode", 9},   {"底色", "Ground", 9},
-    {"字色", "Text colour", 9},   {"号码底色", "Number ground", 9}, {"号码字色", "Number colour", 9}, {"经度", "Longitude", 12},
-    {"纬度", "Latitude", 12},     {"安装位置", "Install location", 36}, {"二维码网址", "QR code URL", 36}, {"类别", "Kind", 8},
-    {"申领编号", "Issuance", 9},  {"门牌编号", "Plate", 9}};
+    {"字色", "Text colour", 9},   {"号码底色", "Number ground", 9}, {"号码字色", "Number colour", 9}, {"经度", "Longitude", 12, true},
+    {"纬度", "Latitude", 12, true}, {"安装位置", "Install location", 36}, {"二维码网址", "QR code URL", 36}, {"类别", "Kind", 8},
+    {"申领编号", "Issuance", 9, true}, {"门牌编号", "Plate", 9, true}};
 
 const char* kind_label(const std::string& kind, SheetLanguage l) {
     if (kind == "new") return l == SheetLanguage::zh ? "新设" : "new";
@@ -159,8 +160,7 @@ void export_xlsx(store::Database& db, std::int64_t order_id, const std::filesyst
         }
         for (std::size_t c = 0; c < s.rows[i].size(); ++c) {
             const auto& v = s.rows[i][c];
-            const bool numeric = (c == 0 || c == 15 || c == 16 || c == 20 || c == 21) && !v.empty();
-            if (numeric) check(worksheet_write_number(plates, row, static_cast<lxw_col_t>(c), std::stod(v), nullptr), path);
+            if (columns[c].numeric && !v.empty()) check(worksheet_write_number(plates, row, static_cast<lxw_col_t>(c), std::stod(v), nullptr), path);
             else check(worksheet_write_string(plates, row, static_cast<lxw_col_t>(c), v.c_str(), nullptr), path);
         }
         ++row;
