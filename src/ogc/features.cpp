@@ -123,7 +123,7 @@ std::optional<lookup::BBox> collection_extent(store::Database& db, const Collect
     return lookup::BBox{e->min_x, e->min_y, e->max_x, e->max_y};
 }
 
-json collection_json(store::Database& db, const std::string& base, const Collection& d) {
+json collection_json(store::Database& db, CountCache& cache, const std::string& base, const Collection& d) {
     const std::string href = base + "/collections/" + d.id;
     json crs = json::array();
     for (const auto& c : supported_crs()) crs.push_back(c.uri);
@@ -147,13 +147,18 @@ json collection_json(store::Database& db, const std::string& base, const Collect
     }
     c["extent"] = {{"spatial", spatial}};
     if (d.temporal) {
-        auto& s = db.cached(std::string{"SELECT min("} + d.temporal + "), max(" + d.temporal + ") FROM " + d.from);
-        s.step();
-        // Built element by element: an initializer list of two strings would make an object.
         json interval = json::array();
-        interval.push_back(s.is_null(0) ? json(nullptr) : json(s.column_text(0)));
-        interval.push_back(s.is_null(1) ? json(nullptr) : json(s.column_text(1)));
-        s.reset();
+        if (auto known = cache.get_extent(db, d.id)) {
+            interval = json::parse(*known);
+        } else {
+            auto& s = db.cached(std::string{"SELECT min("} + d.temporal + "), max(" + d.temporal + ") FROM " + d.from);
+            s.step();
+            // Built element by element: an initializer list of two strings would make an object.
+            interval.push_back(s.is_null(0) ? json(nullptr) : json(s.column_text(0)));
+            interval.push_back(s.is_null(1) ? json(nullptr) : json(s.column_text(1)));
+            s.reset();
+            cache.put_extent(d.id, interval.dump());
+        }
         json intervals = json::array();
         intervals.push_back(std::move(interval));
         c["extent"]["temporal"] = {{"interval", std::move(intervals)}, {"trs", "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}};
@@ -200,16 +205,20 @@ constexpr std::size_t max_cached_statements = 300; // per connection, filter sha
 
 } // namespace
 
-std::optional<std::int64_t> CountCache::get(store::Database& db, const std::string& collection) {
+void CountCache::check(store::Database& db) {
     auto& s = db.cached("PRAGMA data_version");
     s.step();
     const auto version = s.column_int(0);
     s.reset();
     if (version != data_version_) {
         counts_.clear();
+        extents_.clear();
         data_version_ = version;
-        return std::nullopt;
     }
+}
+
+std::optional<std::int64_t> CountCache::get(store::Database& db, const std::string& collection) {
+    check(db);
     for (const auto& [c, n] : counts_) {
         if (c == collection) return n;
     }
@@ -217,6 +226,16 @@ std::optional<std::int64_t> CountCache::get(store::Database& db, const std::stri
 }
 
 void CountCache::put(const std::string& collection, std::int64_t count) { counts_.emplace_back(collection, count); }
+
+std::optional<std::string> CountCache::get_extent(store::Database& db, const std::string& collection) {
+    check(db);
+    for (const auto& [c, e] : extents_) {
+        if (c == collection) return e;
+    }
+    return std::nullopt;
+}
+
+void CountCache::put_extent(const std::string& collection, std::string interval_json) { extents_.emplace_back(collection, std::move(interval_json)); }
 
 bool has_collection(const std::string& id) { return find_collection(id) != nullptr; }
 
@@ -252,9 +271,9 @@ std::string conformance() {
         .dump();
 }
 
-std::string collections(store::Database& db, const std::string& base) {
+std::string collections(store::Database& db, CountCache& cache, const std::string& base) {
     json list = json::array();
-    for (const auto& d : all_collections()) list.push_back(collection_json(db, base, d));
+    for (const auto& d : all_collections()) list.push_back(collection_json(db, cache, base, d));
     json crs = json::array();
     for (const auto& c : supported_crs()) crs.push_back(c.uri);
     return json{{"links",
@@ -265,10 +284,10 @@ std::string collections(store::Database& db, const std::string& base) {
         .dump();
 }
 
-std::optional<std::string> collection(store::Database& db, const std::string& base, const std::string& id) {
+std::optional<std::string> collection(store::Database& db, CountCache& cache, const std::string& base, const std::string& id) {
     const auto* d = find_collection(id);
     if (!d) return std::nullopt;
-    return collection_json(db, base, *d).dump();
+    return collection_json(db, cache, base, *d).dump();
 }
 
 std::optional<std::string> queryables(const std::string& base, const std::string& id) {

@@ -41,15 +41,21 @@ struct ItemsQuery {
     std::int64_t offset = 0;           // accepted for clients that page by offset
 };
 
-// Counts per collection, remembered per connection until the database changes.
+// Counts per collection, and the temporal extents (a scan of a whole table each), remembered
+// per connection until the database changes.
 class CountCache {
 public:
     std::optional<std::int64_t> get(store::Database& db, const std::string& collection);
     void put(const std::string& collection, std::int64_t count);
+    std::optional<std::string> get_extent(store::Database& db, const std::string& collection);
+    void put_extent(const std::string& collection, std::string interval_json);
 
 private:
+    // Forgets everything when another connection (or this one) changed the database.
+    void check(store::Database& db);
     std::int64_t data_version_ = -1;
     std::vector<std::pair<std::string, std::int64_t>> counts_;
+    std::vector<std::pair<std::string, std::string>> extents_;
 };
 
 bool has_collection(const std::string& id);
@@ -59,9 +65,9 @@ bool has_temporal(const std::string& id);
 std::string landing_page(const std::string& base);
 std::string conformance();
 std::string api_definition(const std::string& base);
-std::string collections(store::Database& db, const std::string& base);
+std::string collections(store::Database& db, CountCache& cache, const std::string& base);
 // Nothing for an unknown collection.
-std::optional<std::string> collection(store::Database& db, const std::string& base, const std::string& id);
+std::optional<std::string> collection(store::Database& db, CountCache& cache, const std::string& base, const std::string& id);
 // `query_string` (already validated) is repeated in the self link. Throws query_error.
 std::string items(store::Database& db, CountCache& counts, const std::string& base, const std::string& id,
                   const ItemsQuery& query);

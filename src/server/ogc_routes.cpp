@@ -117,12 +117,12 @@ void add_ogc_routes(httplib::Server& http, ServerState& state) {
     });
     route(http, state, "GET", "/ogc/collections", "/ogc/collections", [](Call& c) {
         allow_document_params(c);
-        send(c, ogc::PageKind::collections, ogc::collections(c.worker.db, ogc_base(c)), ogc::json_type);
+        send(c, ogc::PageKind::collections, ogc::collections(c.worker.db, c.worker.counts, ogc_base(c)), ogc::json_type);
     });
     route(http, state, "GET", R"(/ogc/collections/([^/]+))", "/ogc/collections/{id}", [](Call& c) {
         allow_document_params(c);
         const std::string id = c.req.matches[1];
-        auto doc = ogc::collection(c.worker.db, ogc_base(c), id);
+        auto doc = ogc::collection(c.worker.db, c.worker.counts, ogc_base(c), id);
         if (!doc) throw http_error{404, "not_found", "no collection '" + id.substr(0, 40) + "'"};
         send(c, ogc::PageKind::collection, std::move(*doc), ogc::json_type);
     });
