@@ -26,18 +26,18 @@ std::vector<Queryable> place_queryables() {
 
 const std::vector<Collection>& all_collections() {
     static const std::vector<Collection> all{
-        {"place_names", "Place names (地名)",
+        {"place_names", "地名 Place names",
          "Standard names of roads, streets, lanes, villages, natural villages and compounds, with pinyin, category and status "
          "(lines and points mixed: clients that need one geometry type read roads and places).",
          "place_names", "idx_place_names_geom", "Geometry", place_columns, "AsGeoJSON(p.geom, 7)", place_from, "p.id", "p.id", "", Shape::any, "p.approval_date", T::date,
          "approval_date", place_queryables()},
-        {"roads", "Roads, streets and lanes (街路巷)", "Place names whose geometry is a line: roads, streets, lanes, bridges.", "place_names",
+        {"roads", "街路巷 Roads, streets and lanes", "Place names whose geometry is a line: roads, streets, lanes, bridges.", "place_names",
          "idx_place_names_geom", "LineString", place_columns, "AsGeoJSON(p.geom, 7)", place_from, "p.id", "p.id", "GeometryType(p.geom) IN ('LINESTRING', 'MULTILINESTRING')",
          Shape::any, "p.approval_date", T::date, "approval_date", place_queryables()},
-        {"places", "Places (villages, natural villages, compounds)", "Place names whose geometry is a point.", "place_names",
+        {"places", "村、自然村、小区 Places (villages, natural villages, compounds)", "Place names whose geometry is a point.", "place_names",
          "idx_place_names_geom", "Point", place_columns, "MbrMinX(p.geom), MbrMinY(p.geom)", place_from, "p.id", "p.id", "GeometryType(p.geom) = 'POINT'", Shape::point, "p.approval_date",
          T::date, "approval_date", place_queryables()},
-        {"divisions", "Towns and communities (乡镇街道、社区村)",
+        {"divisions", "乡镇街道、社区村 Towns and communities",
          "Administrative divisions below the county: towns and subdistricts, communities and villages, with their 12-digit codes.",
          "divisions", "idx_divisions_geom", "MultiPolygon",
          "CAST(v.code AS INTEGER), json_object('code', v.code, 'name', v.name, 'short_name', v.short_name, 'kind', v.kind, 'level', v.level, "
@@ -49,7 +49,7 @@ const std::vector<Collection>& all_collections() {
           {"kind", "v.kind", T::string, "subdistrict, town, township, community, village"},
           {"level", "v.level", T::integer, "4 town, 5 community or village"},
           {"parent_code", "v.parent_code", T::string, "the division it belongs to"}}},
-        {"door_plates", "Door plates (门牌)", "Door, building and room plates with their standard addresses, on their road or village.",
+        {"door_plates", "门牌 Door plates", "Door, building and room plates with their standard addresses, on their road or village.",
          "door_plates", "idx_door_plates_geom", "Point",
          "d.id, json_object('plate_type', d.plate_type, 'standard_address', d.standard_address, "
          "'place_name_id', d.place_name_id, 'place_name', p.name, 'hamlet', d.hamlet, 'number', d.number, 'suffix', d.suffix, "
@@ -72,7 +72,7 @@ const std::vector<Collection>& all_collections() {
           {"community_code", "d.community_code", T::string, "community code"},
           {"status", "d.status", T::string, "planned, active, cancelled"},
           {"created_at", "d.created_at", T::datetime, "when the plate was registered"}}},
-        {"match_results", "Match results (latest run)",
+        {"match_results", "比对结果（最近一次） Match results (latest run)",
          "Each police (一标三实) address of the latest match run with its match level, score and the civil-affairs address it was matched to.",
          "source_addresses", "idx_source_addresses_geom", "Point",
          "r.police_address_id, json_object('run_id', r.run_id, 'level', r.level, 'score', r.score, "

@@ -43,7 +43,7 @@ std::string page(const std::string& base, const std::string& title, const std::s
            "th,td{border:1px solid #d0d4da;padding:.3rem .5rem;text-align:left;vertical-align:top;font-size:.9rem}th{background:#eef2f7}"
            "small{color:#777}nav a{margin-right:1rem}\n</style>\n</head>\n<body>\n"
            "<nav><a href=\"" + text::xml_escape(base) + "?f=html\" id=\"home\">OGC API</a> <a href=\"" + text::xml_escape(base) +
-           "/collections?f=html\">Collections</a></nav>\n" + body + "</body>\n</html>\n";
+           "/collections?f=html\">要素集合 Collections</a></nav>\n" + body + "</body>\n</html>\n";
 }
 
 std::string geometry_summary(const json& g) {
@@ -67,12 +67,13 @@ std::string html_of(PageKind kind, const std::string& document, const std::strin
     case PageKind::landing:
         return page(base, d.value("title", "OGC API"), "<h1>" + e(d["title"]) + "</h1>\n<p>" + e(d["description"]) + "</p>\n" + links_list(d["links"]));
     case PageKind::conformance: {
-        std::string body = "<h1>Conformance</h1>\n<ul>\n";
+        std::string body = "<h1>一致性 <small lang=\"en\">Conformance</small></h1>\n<ul>\n";
         for (const auto& c : d["conformsTo"]) body += "<li>" + e(c) + "</li>\n";
         return page(base, "Conformance", body + "</ul>\n");
     }
     case PageKind::collections: {
-        std::string body = "<h1>Collections</h1>\n<table id=\"collections\">\n<tr><th>id</th><th>title</th><th>geometry</th><th>description</th></tr>\n";
+        std::string body = "<h1>要素集合 <small lang=\"en\">Collections</small></h1>\n<table id=\"collections\">\n"
+                           "<tr><th>id</th><th>名称 title</th><th>几何 geometry</th><th>说明 description</th></tr>\n";
         for (const auto& c : d["collections"]) {
             std::string items;
             for (const auto& l : c["links"]) {
@@ -84,7 +85,7 @@ std::string html_of(PageKind kind, const std::string& document, const std::strin
         return page(base, "Collections", body + "</table>\n");
     }
     case PageKind::collection:
-        return page(base, d.value("title", ""), "<h1>" + e(d["title"]) + "</h1>\n<p>" + e(d["description"]) + "</p>\n<p>geometry: " + e(d["geometryType"]) +
+        return page(base, d.value("title", ""), "<h1>" + e(d["title"]) + "</h1>\n<p>" + e(d["description"]) + "</p>\n<p>几何 geometry: " + e(d["geometryType"]) +
                                               "</p>\n" + links_list(d["links"]));
     case PageKind::items: {
         // The columns: every property any feature on the page has, in first-seen order.
@@ -94,7 +95,7 @@ std::string html_of(PageKind kind, const std::string& document, const std::strin
                 if (std::find(columns.begin(), columns.end(), k) == columns.end()) columns.push_back(k);
             }
         }
-        std::string body = "<h1>Features</h1>\n<p id=\"counts\">" + e(d["numberReturned"]) + " on this page" +
+        std::string body = "<h1>要素 <small lang=\"en\">Features</small></h1>\n<p id=\"counts\">" + e(d["numberReturned"]) + " on this page" +
                            (d.contains("numberMatched") ? " of " + e(d["numberMatched"]) : "") + "</p>\n";
         std::string next;
         for (const auto& l : d["links"]) {
@@ -113,7 +114,7 @@ std::string html_of(PageKind kind, const std::string& document, const std::strin
         return page(base, "Features", body);
     }
     case PageKind::item:
-        return page(base, "Feature " + e(d["id"]), "<h1>Feature " + e(d["id"]) + "</h1>\n<p>" + geometry_summary(d["geometry"]) + "</p>\n" +
+        return page(base, "要素 Feature " + e(d["id"]), "<h1>要素 <small lang=\"en\">Feature</small> " + e(d["id"]) + "</h1>\n<p>" + geometry_summary(d["geometry"]) + "</p>\n" +
                                                   properties_table(d["properties"]) + links_list(d["links"]));
     }
     return {};

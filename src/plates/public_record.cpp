@@ -52,7 +52,7 @@ std::optional<nlohmann::json> public_plate_record(store::Database& db, const std
     if (!is_plate_code(code)) return std::nullopt;
     auto q = db.prepare(
         "SELECT d.id, d.plate_type, d.status, d.standard_address, p.name, p.pinyin, d.hamlet, d.number, d.suffix, d.compound, d.building, "
-        "d.unit, d.room, t.name, c.name, X(d.geom), Y(d.geom), d.place_name_id, d.updated_at "
+        "d.unit, d.room, t.short_name, c.short_name, X(d.geom), Y(d.geom), d.place_name_id, d.updated_at "
         "FROM plate_codes k JOIN door_plates d ON d.id = k.door_plate_id JOIN place_names p ON p.id = d.place_name_id "
         "LEFT JOIN divisions t ON t.code = d.town_code LEFT JOIN divisions c ON c.code = d.community_code WHERE k.code = ?1");
     q.bind(1, code);
