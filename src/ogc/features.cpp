@@ -172,10 +172,14 @@ std::int64_t count_features(store::Database& db, CountCache& cache, const Collec
     if (!bbox) {
         if (auto c = cache.get(db, d.id)) return *c;
     }
-    std::string sql = std::string{"SELECT count(*) FROM "} + d.from + " WHERE 1";
-    if (*d.where) sql += std::string{" AND "} + d.where;
-    if (bbox) sql += std::string{" AND "} + d.rtree_key + " IN (SELECT pkid FROM " + d.rtree + " WHERE xmax >= ?1 AND xmin <= ?3 AND ymax >= ?2 AND ymin <= ?4)";
-    if (!*d.where && !bbox) sql = std::string{"SELECT count(*) FROM "} + d.table; // the whole table: its own count
+    std::string sql;
+    if (!*d.where && !bbox) {
+        sql = std::string{"SELECT count(*) FROM "} + d.table; // the whole table: its own count
+    } else {
+        sql = std::string{"SELECT count(*) FROM "} + d.from + " WHERE 1";
+        if (*d.where) sql += std::string{" AND "} + d.where;
+        if (bbox) sql += std::string{" AND "} + d.rtree_key + " IN (SELECT pkid FROM " + d.rtree + " WHERE xmax >= ?1 AND xmin <= ?3 AND ymax >= ?2 AND ymin <= ?4)";
+    }
     auto& s = db.cached(sql);
     if (bbox) s.bind(1, bbox->min_lon).bind(2, bbox->min_lat).bind(3, bbox->max_lon).bind(4, bbox->max_lat);
     if (sql.find("?9") != std::string::npos) s.bind(9, run);
