@@ -1,9 +1,13 @@
 #include "server/api_description.hpp"
 
+#include "server/api_answers.hpp"
+
+#include <algorithm>
 #include <map>
 #include <regex>
 #include <set>
 #include <stdexcept>
+#include <string_view>
 
 namespace diming::server {
 
@@ -28,6 +32,7 @@ struct Doc {
     const char* body_type = nullptr;  // another body (a spreadsheet): its media type
     const char* answer = "application/json";
     int status = 200;
+    std::vector<int> also = {};       // other answers than errors: a check-only run, a scheduled renaming, …
 };
 
 json schema_of(const char* type) {
@@ -67,7 +72,7 @@ const std::map<std::string, Doc>& docs() {
         {"GET /api/v1/tokens", {"the API tokens (names, roles, revocation; never the secrets)", "admin"}},
         {"POST /api/v1/tokens", {"create a token; its secret is in the answer, once", "admin", {},
                                  {{"name", "string", "who holds it", true}, {"role", "string", "viewer, clerk, committee, gis or admin", true}}, nullptr, "application/json", 201}},
-        {"DELETE /api/v1/tokens/{name}", {"revoke a token (and end its sessions)", "admin", {}, {}, nullptr, "application/json", 200}},
+        {"DELETE /api/v1/tokens/{name}", {"revoke a token (and end its sessions)", "admin", {}, {}, nullptr, "application/json", 204}},
         {"GET /ogc", {"OGC API - Features landing page", "viewer", {{"f", "string", "json or html"}, {"crs", "string", "accepted (and checked) on every OGC document"}}}},
         {"GET /ogc/conformance", {"OGC API - Features conformance classes (Core, GeoJSON, HTML, OpenAPI, CRS, Filter, Basic CQL2)", "viewer", {{"f", "string", "json or html"}}}},
         {"GET /ogc/api", {"the OGC API - Features paths alone, as OpenAPI", "viewer", {}, {}, nullptr, "application/vnd.oai.openapi+json;version=3.0"}},
@@ -101,7 +106,7 @@ const std::map<std::string, Doc>& docs() {
         {"POST /api/v1/names/{id}/rename", {"rename a place: now (200) when effective_on has come, else scheduled for that date (202)", "committee", {},
                                             {{"new_name", "string", "the new name", true}, {"decision_doc", "string", "decision document", true},
                                              {"decided_on", "string", "YYYY-MM-DD", true}, {"effective_on", "string", "YYYY-MM-DD", true},
-                                             {"reason", "string", "why"}, {"accept", "strings", "conflict kinds accepted"}}}},
+                                             {"reason", "string", "why"}, {"accept", "strings", "conflict kinds accepted"}}, nullptr, "application/json", 200, {202}}},
         {"POST /api/v1/names/{id}/rename/preview", {"what a renaming would do (plates re-addressed, issuances created, their ids), changing nothing", "committee", {},
                                                     {{"new_name", "string", "the new name", true}, {"decision_doc", "string", "decision document", true},
                                                      {"decided_on", "string", "YYYY-MM-DD", true}, {"effective_on", "string", "YYYY-MM-DD", true},
@@ -115,7 +120,7 @@ const std::map<std::string, Doc>& docs() {
                                       {"reuse_cancelled", "boolean", "give a cancelled number again, on purpose"},
                                       {"parent_id", "integer", "for a building, unit or room plate: the plate it goes under"},
                                       {"plate_type", "string", "building, unit or room"}, {"building", "string", "幢"}, {"unit", "string", "单元"}, {"room", "string", "室"}},
-                                     nullptr, "application/json", 201}},
+                                     nullptr, "application/json", 201, {200}}},
         {"GET /api/v1/doorplates/{id}", {"a plate with its address history and issuances", "viewer"}},
         {"POST /api/v1/doorplates/{id}/building", {"a building's plates from a template: building, unit and room plates in one transaction", "clerk", {},
                                                    {{"building", "string", "幢 designation", true}, {"units", "integer", "1-30"}, {"floors", "integer", "1-99"},
@@ -128,7 +133,7 @@ const std::map<std::string, Doc>& docs() {
         {"GET /api/v1/applications/template.xlsx", {"the batch applications template (XLSX)", "viewer", {}, {}, nullptr,
                                                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}},
         {"POST /api/v1/applications", {"batch applications from a sheet: every row checked, all written in one transaction (201) or none (422)", "clerk",
-                                       {{"check", "boolean", "only check"}}, {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}},
+                                       {{"check", "boolean", "only check"}}, {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/json", 201, {200, 422}}},
         {"GET /api/v1/issuances", {"issuances, filtered, by keyset pages", "viewer",
                                    {{"status", "string", "applied, approved, ordered, printed, installed, rejected, cancelled"}, {"kind", "string", "new, replacement, renaming"},
                                     {"road", "string", "place name id or name"}, {"q", "string", "part of the address or applicant"},
@@ -166,7 +171,7 @@ const std::map<std::string, Doc>& docs() {
                                                           {{"households", "object", "household names by issuance id: {\"12\": \"张三\"}"}}}},
         {"GET /api/v1/print-orders/{id}/certificates.pdf", {"the order's certificates, A5, one a page", "clerk", {}, {}, nullptr, "application/pdf"}},
         {"POST /api/v1/issuances/{id}/certificate", {"issue the door-plate certificate of one issuance (200 if it has one already)", "clerk", {},
-                                                     {{"household", "string", "the household's name, printed on the certificate"}}, nullptr, "application/json", 201}},
+                                                     {{"household", "string", "the household's name, printed on the certificate"}}, nullptr, "application/json", 201, {200}}},
         {"GET /api/v1/issuances/{id}/certificate.pdf", {"an issuance's certificate, A5", "clerk", {}, {}, nullptr, "application/pdf"}},
         {"GET /api/v1/names/{id}/sign.svg", {"the place's street or lane sign (街路巷牌): name above, pinyin below (SVG, true size)", "viewer", {}, {}, nullptr, "image/svg+xml"}},
         {"GET /api/v1/names/{id}/sign.pdf", {"the place's street or lane sign as a PDF page of its true size", "viewer", {}, {}, nullptr, "application/pdf"}},
@@ -199,7 +204,7 @@ const std::map<std::string, Doc>& docs() {
                                                 {{"police_address_ids", "ids", "the police records", true}, {"assignee", "string", "who"},
                                                  {"status", "string", "open, field_check, resolved"}, {"note", "string", "a note"}}}},
         {"POST /api/v1/match/worklist/outcomes", {"a field-check sheet back: every outcome a decision, all (201) or none (422)", "gis",
-                                                  {{"check", "boolean", "only check"}}, {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}},
+                                                  {{"check", "boolean", "only check"}}, {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/json", 201, {200, 422}}},
         {"GET /api/v1/match/runs", {"the match runs, newest first, with automatic and governed rates (and one town's or community's)", "viewer",
                                     {{"division", "string", "a 12-digit town or community code"}, {"limit", "integer", "1-1000"}}}},
         {"GET /api/v1/match/runs/{id}/changes", {"records newly linked and newly unlinked since an earlier run, and why (decision, renaming, new data, matcher)", "viewer",
@@ -210,65 +215,9 @@ const std::map<std::string, Doc>& docs() {
     return d;
 }
 
-// Response bodies: the main reads in detail (what clients build on), every other JSON answer
-// an object, every file a binary string. A schema names its fields' types; nested records
-// are objects of their own fields.
-json object_of(std::initializer_list<std::pair<const char*, json>> fields) {
-    json props = json::object();
-    for (const auto& [name, schema] : fields) props[name] = schema;
-    return json{{"type", "object"}, {"properties", std::move(props)}};
-}
-json array_of(json items) { return json{{"type", "array"}, {"items", std::move(items)}}; }
-json type_of(const char* t) { return json{{"type", t}}; }
-json nullable(const char* t) { return json{{"type", t}, {"nullable", true}}; }
-
-const std::map<std::string, json>& response_schemas() {
-    static const std::map<std::string, json> r = [] {
-        const json str = type_of("string"), integer = type_of("integer"), number = type_of("number"), boolean = type_of("boolean");
-        const json bbox = json{{"type", "array"}, {"items", number}, {"minItems", 4}, {"maxItems", 4}, {"nullable", true}};
-        const json point = json{{"type", "array"}, {"items", number}, {"minItems", 2}, {"maxItems", 2}, {"nullable", true}};
-        const json code_name = object_of({{"code", str}, {"name", str}});
-        const json name_hit = object_of({{"id", integer}, {"name", str}, {"pinyin", str}, {"category", code_name}, {"division_code", str},
-                                         {"town", code_name}, {"status", str}, {"match", str}, {"fuzzy", boolean}, {"former_name", str},
-                                         {"alias", str}, {"note", str}, {"distance_m", number}, {"bbox", bbox}});
-        const json division_hit = object_of({{"code", str}, {"name", str}, {"short_name", str}, {"kind", str}, {"level", integer},
-                                             {"parent", code_name}, {"match", str}, {"bbox", bbox}});
-        const json compound_hit = object_of({{"compound", str}, {"building", str}, {"road", object_of({{"id", integer}, {"name", str}})},
-                                             {"town_code", str}, {"plates", integer}, {"door_plate_id", nullable("integer")},
-                                             {"standard_address", str}, {"match", str}, {"bbox", bbox}});
-        const json address_hit = object_of({{"level", str}, {"score", number}, {"standard_address", str},
-                                            {"place", object_of({{"id", integer}, {"name", str}})}, {"door_plate_id", nullable("integer")},
-                                            {"point", point}, {"distance_m", number}, {"notes", array_of(str)}});
-        const json issuance = object_of({{"id", integer}, {"kind", str}, {"status", str}, {"applicant", str}, {"print_order_id", nullable("integer")},
-                                         {"created_by", str}, {"created_at", str}, {"updated_at", str}, {"door_plate", type_of("object")},
-                                         {"events", array_of(type_of("object"))}, {"certificate_number", nullable("string")}});
-        const json print_order_row = object_of({{"id", integer}, {"status", str}, {"printer", str}, {"note", str}, {"created_by", str},
-                                                {"created_at", str}, {"plates", integer}, {"installed", integer}});
-        const json certificate = object_of({{"number", str}, {"issuance_id", integer}, {"door_plate_id", integer}, {"household", str},
-                                            {"standard_address", str}, {"plate_number", str}, {"authority", str}, {"issued_on", str}});
-        return std::map<std::string, json>{
-            {"GET /api/v1/names", object_of({{"searched", str}, {"number", str}, {"hits", array_of(name_hit)}, {"more", boolean}, {"limit", integer}, {"offset", integer},
-                                             {"divisions", array_of(division_hit)}, {"compounds", array_of(compound_hit)}})},
-            {"GET /api/v1/addresses", object_of({{"query", str}, {"parsed", type_of("object")}, {"hits", array_of(address_hit)}})},
-            {"GET /api/v1/addresses/reverse", object_of({{"plates", array_of(address_hit)}, {"road", address_hit}})},
-            {"GET /api/v1/towns", object_of({{"towns", array_of(object_of({{"code", str}, {"name", str}, {"bbox", bbox}, {"label_point", point}}))}})},
-            {"GET /api/v1/categories",
-             object_of({{"categories", array_of(object_of({{"code", str}, {"name", str}, {"generic_terms", str}, {"geometry_kind", str}}))}})},
-            {"GET /api/v1/issuances", object_of({{"issuances", array_of(issuance)}, {"more", boolean}})},
-            {"GET /api/v1/issuances/{id}", issuance},
-            {"GET /api/v1/print-orders", object_of({{"print_orders", array_of(print_order_row)}, {"next_before", integer}})},
-            {"POST /api/v1/print-orders/{id}/certificates", object_of({{"certificates", array_of(certificate)}})},
-            {"POST /api/v1/issuances/{id}/certificate", certificate},
-            {"GET /healthz", object_of({{"status", str}, {"schema_version", integer}, {"place_names", integer}})},
-        };
-    }();
-    return r;
-}
-
-json response_schema(const std::string& key, const std::string& media_type) {
-    if (auto it = response_schemas().find(key); it != response_schemas().end()) return it->second;
-    if (media_type.find("json") != std::string::npos) return type_of("object");
-    if (media_type.rfind("text/", 0) == 0 || media_type.find("svg") != std::string::npos) return type_of("string");
+json response_schema(const std::string& key, int status, const std::string& media_type) {
+    if (auto known = answer_schema(key, status)) return *known;
+    if (media_type.rfind("text/", 0) == 0 || media_type.find("svg") != std::string::npos) return json{{"type", "string"}};
     return json{{"type", "string"}, {"format", "binary"}};
 }
 
@@ -321,16 +270,31 @@ json openapi(const std::vector<RouteInfo>& routes, const std::string& base_url, 
             op["requestBody"] = {{"required", true}, {"content", std::move(content)}};
         }
         json responses = json::object();
-        if (d.status == 204) {
-            responses["204"] = {{"description", "done"}};
-        } else {
+        std::vector<int> statuses{d.status};
+        statuses.insert(statuses.end(), d.also.begin(), d.also.end());
+        // Pages that also answer as HTML (f=html), and the public plate page that also answers JSON (f=json).
+        bool html_too = false;
+        for (const auto& f : d.query) html_too = html_too || (std::string_view{f.name} == "f" && std::string_view{f.about}.find("html") != std::string_view::npos);
+        for (const int status : statuses) {
+            if (status == 204) {
+                responses["204"] = {{"description", "done"}};
+                continue;
+            }
             json content = json::object();
-            content[d.answer] = {{"schema", response_schema(key, d.answer)}};
-            responses[std::to_string(d.status)] = {{"description", "OK"}, {"content", std::move(content)}};
+            content[d.answer] = {{"schema", response_schema(key, status, d.answer)}};
+            if (std::string_view{d.answer}.find("json") == std::string_view::npos) {
+                if (auto as_json = answer_schema(key, status)) content["application/json"] = {{"schema", *as_json}};
+            } else if (html_too) {
+                content["text/html"] = {{"schema", {{"type", "string"}}}};
+            }
+            responses[std::to_string(status)] = {{"description", status == 202 ? "accepted, to be done later" : status == 422 ? "refused: nothing was written" : "OK"},
+                                                 {"content", std::move(content)}};
         }
         responses["400"] = error_response("the request is not right: the body names the field");
         const std::string role = d.role;
         const bool write = !role.empty() && role != "viewer";
+        const bool signs_in = std::any_of(d.body.begin(), d.body.end(), [](const Field& f) { return std::string_view{f.name} == "token"; });
+        if (signs_in) responses["401"] = error_response("the token is unknown, revoked or mistyped");
         if (write || (role == "viewer" && !open_reads)) {
             responses["401"] = error_response("no valid token or session");
             op["security"] = json::array({{{"bearer", json::array()}}, {{"session", json::array()}}});
@@ -347,12 +311,7 @@ json openapi(const std::vector<RouteInfo>& routes, const std::string& base_url, 
     for (const auto& [key, doc] : table) {
         if (!registered.count(key)) throw std::logic_error{"the description of " + key + " names no registered route"};
     }
-    json error{{"type", "object"},
-               {"required", {"error", "message"}},
-               {"properties",
-                {{"error", {{"type", "string"}, {"description", "bad_request, unauthorized, session_ended, forbidden, csrf, not_found, conflict, ..."}}},
-                 {"message", {{"type", "string"}}},
-                 {"field", {{"type", "string"}, {"nullable", true}}}}}};
+    json error = error_schema();
     json security{{"bearer", {{"type", "http"}, {"scheme", "bearer"}, {"description", "a token from `diming token create`"}}},
                   {"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", session_cookie}, {"description", "from POST /api/v1/session; writes also send X-CSRF-Token"}}}};
     json info{{"title", "diming: place names and door plates"},
