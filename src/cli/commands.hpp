@@ -26,6 +26,7 @@ void add_geocode(CLI::App& app);
 void add_plates(CLI::App& app);
 void add_print_orders(CLI::App& app);
 void add_tiles(CLI::App& app);
+void add_publish(CLI::App& app);
 
 // The parser's gazetteer: the registry's names with --db, else Pinghu's shipped divisions.
 address::Gazetteer load_gazetteer(const std::string& db_path);

@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "store/database.hpp"
 #include "match/match_run.hpp"
+#include "publish/postgres.hpp"
 #include "store/migrations.hpp"
 
 #include <iostream>
@@ -20,6 +21,9 @@ int report(const std::exception_ptr& ep) {
         std::cerr << "diming: " << e.what() << '\n';
         return 4;
     } catch (const diming::store::database_error& e) {
+        std::cerr << "diming: " << e.what() << '\n';
+        return 4;
+    } catch (const diming::publish::publish_error& e) {
         std::cerr << "diming: " << e.what() << '\n';
         return 4;
     } catch (const diming::match::match_error& e) {
@@ -53,6 +57,7 @@ int main(int argc, char** argv) {
     diming::cli::add_plates(app);
     diming::cli::add_print_orders(app);
     diming::cli::add_tiles(app);
+    diming::cli::add_publish(app);
     diming::cli::add_serve(app);
     diming::cli::add_token(app);
     diming::cli::add_sample(app);

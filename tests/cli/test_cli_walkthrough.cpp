@@ -6,6 +6,7 @@
 
 #include "core/gdal.hpp"
 #include "store/database.hpp"
+#include "support/postgres_cluster.hpp"
 #include "support/temp_dir.hpp"
 
 #include <nlohmann/json.hpp>
@@ -176,6 +177,13 @@ TEST_CASE("every diming subcommand runs in a walk through a bureau's day, with i
     auto mbtiles = diming::gdal::open_vector(w.dir / "t.mbtiles");
     CHECK(GDALDatasetGetLayerCount(mbtiles.get()) >= 2);
     CHECK_THAT(w.run({"demo", "--dir", "demo"}).out, Catch::Contains("6. parse"));
+    // The province: the county's registry published to a real PostGIS.
+    {
+        PostgresCluster pg;
+        pg.create_database("province");
+        CHECK_THAT(w.run({"publish", "--db", w.db, "--to", "PG:" + pg.conninfo("province")}).out, Catch::Contains("a full copy"));
+        CHECK(pg.count("province", "SELECT count(*) FROM diming.addresses") == w.query("SELECT count(*) FROM door_plates"));
+    }
 
     // Every subcommand diming lists was run above.
     const auto top = run_diming({"--help"});
