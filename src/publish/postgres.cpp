@@ -126,6 +126,22 @@ CopyRow& CopyRow::number(double v) {
     return *this;
 }
 
+CopyRow& CopyRow::point(int srid, double x, double y) {
+    separate();
+    char buf[96];
+    char* p = buf;
+    auto put = [&](const char* text) { while (*text) *p++ = *text++; };
+    put("SRID=");
+    p = std::to_chars(p, buf + sizeof buf, srid).ptr;
+    put(";POINT(");
+    p = std::to_chars(p, buf + sizeof buf, x).ptr;
+    *p++ = ' ';
+    p = std::to_chars(p, buf + sizeof buf, y).ptr;
+    *p++ = ')';
+    out_.append(buf, p);
+    return *this;
+}
+
 CopyRow& CopyRow::null() {
     separate();
     out_ += "\\N";

@@ -70,6 +70,8 @@ public:
     CopyRow& integer(long long v);
     CopyRow& integer(const std::optional<long long>& v) { return v ? integer(*v) : null(); }
     CopyRow& number(double v);
+    // A point as PostGIS reads it from text: SRID=4490;POINT(x y), the coordinates exact.
+    CopyRow& point(int srid, double x, double y);
     CopyRow& null();
     void end() { out_.push_back('\n'); first_ = true; }
 

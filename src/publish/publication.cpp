@@ -242,15 +242,40 @@ TableCounts publish_addresses(store::Database& db, pg::Connection& pg, const std
                                 "d.unit, d.room, d.town_code, d.community_code, d.standard_address, d.status, d.created_at, d.updated_at, "
                                 "X(d.geom), Y(d.geom) FROM door_plates d JOIN place_names p ON p.id = d.place_name_id "
                                 "WHERE substr(d.town_code, 1, 6) = ?1 ";
+    const std::string fields = "id, plate_type, parent_id, place_name_id, place_name, hamlet, number, suffix, compound, building, unit, room, "
+                               "town_code, community_code, standard_address, status, created_at, updated_at";
+    // The columns from id to updated_at, as the statement reads them.
+    const auto row = [](pg::CopyRow& r, const store::Statement& s) {
+        r.integer(s.column_int(0)).text(s.column_text(1)).integer(opt_int(s, 2)).integer(s.column_int(3));
+        r.text(s.column_text(4)).text(s.column_text(5)).integer(opt_int(s, 6));
+        for (int c = 7; c <= 12; ++c) r.text(s.column_text(c));
+        r.text(opt_text(s, 13)).text(s.column_text(14)).text(s.column_text(15)).text(s.column_text(16)).text(s.column_text(17));
+    };
+    if (!since) {
+        // A full copy goes straight into the emptied partition: nothing to update, so no
+        // staging table and no second pass (most of a first publication's time).
+        const long long base = county_key_range("addresses", county).first;
+        auto s = db.prepare(columns);
+        s.bind(1, county);
+        out.written = pg.copy_in("COPY " + q + ".addresses (fid, county_code, " + fields + ", geom, publication_id) FROM STDIN",
+                                 "publishing the standard addresses", [&](auto&& emit) {
+                                     while (s.step()) {
+                                         emit([&](pg::CopyRow& r) {
+                                             r.integer(base + s.column_int(0)).text(county);
+                                             row(r, s);
+                                             r.point(4490, s.column_double(18), s.column_double(19)).integer(pub);
+                                         });
+                                     }
+                                 });
+        return out;
+    }
     out.written = stage_and_upsert(
         pg,
         "id bigint, plate_type text, parent_id bigint, place_name_id bigint, place_name text, hamlet text, number integer, suffix text, "
         "compound text, building text, unit text, room text, town_code text, community_code text, standard_address text, status text, "
         "created_at timestamptz, updated_at timestamptz, lon double precision, lat double precision",
-        "INSERT INTO " + q + ".addresses (fid, county_code, id, plate_type, parent_id, place_name_id, place_name, hamlet, number, suffix, compound, "
-        "building, unit, room, town_code, community_code, standard_address, status, created_at, updated_at, geom, publication_id) "
-        "SELECT $1::text::bigint * 1000000000000 + id, $1::text, id, plate_type, parent_id, place_name_id, place_name, hamlet, number, suffix, compound, building, unit, room, town_code, "
-        "community_code, standard_address, status, created_at, updated_at, ST_SetSRID(ST_MakePoint(lon, lat), 4490), $2::bigint FROM stage "
+        "INSERT INTO " + q + ".addresses (fid, county_code, " + fields + ", geom, publication_id) "
+        "SELECT $1::text::bigint * 1000000000000 + id, $1::text, " + fields + ", ST_SetSRID(ST_MakePoint(lon, lat), 4490), $2::bigint FROM stage "
         "ON CONFLICT (fid) DO UPDATE SET plate_type = EXCLUDED.plate_type, parent_id = EXCLUDED.parent_id, "
         "place_name_id = EXCLUDED.place_name_id, place_name = EXCLUDED.place_name, hamlet = EXCLUDED.hamlet, number = EXCLUDED.number, "
         "suffix = EXCLUDED.suffix, compound = EXCLUDED.compound, building = EXCLUDED.building, unit = EXCLUDED.unit, room = EXCLUDED.room, "
@@ -258,29 +283,22 @@ TableCounts publish_addresses(store::Database& db, pg::Connection& pg, const std
         "status = EXCLUDED.status, updated_at = EXCLUDED.updated_at, geom = EXCLUDED.geom, publication_id = EXCLUDED.publication_id",
         county, pub,
         [&](const auto& emit) {
-            auto s = since ? db.prepare(columns + "AND d.id > ?2 UNION ALL " + columns +
-                                        "AND d.id <= ?2 AND d.id IN (SELECT CAST(row_key AS INTEGER) FROM registry_changes "
-                                        "WHERE table_name = 'door_plates' AND seq > ?3)")
-                           : db.prepare(columns);
-            s.bind(1, county);
-            if (since) s.bind(2, since->max_door_plate).bind(3, since->change_seq);
+            // New plates by id, changed ones from the change log: two disjoint sets.
+            auto s = db.prepare(columns + "AND d.id > ?2 UNION ALL " + columns +
+                                "AND d.id <= ?2 AND d.id IN (SELECT CAST(row_key AS INTEGER) FROM registry_changes "
+                                "WHERE table_name = 'door_plates' AND seq > ?3)");
+            s.bind(1, county).bind(2, since->max_door_plate).bind(3, since->change_seq);
             while (s.step()) {
                 emit([&](pg::CopyRow& r) {
-                    r.integer(s.column_int(0)).text(s.column_text(1)).integer(opt_int(s, 2)).integer(s.column_int(3));
-                    r.text(s.column_text(4)).text(s.column_text(5)).integer(opt_int(s, 6));
-                    for (int c = 7; c <= 12; ++c) r.text(s.column_text(c));
-                    r.text(opt_text(s, 13)).text(s.column_text(14)).text(s.column_text(15)).text(s.column_text(16)).text(s.column_text(17));
+                    row(r, s);
                     r.number(s.column_double(18)).number(s.column_double(19));
                 });
             }
         },
         "publishing the standard addresses");
-    if (since) {
-        out.deleted = delete_keys(pg, q, "addresses", county,
-                                  gone_keys(db, "door_plates",
-                                            "SELECT 1 FROM door_plates d WHERE d.id = CAST(c.row_key AS INTEGER) AND substr(d.town_code, 1, 6) = ?3",
-                                            county, since->change_seq));
-    }
+    out.deleted = delete_keys(pg, q, "addresses", county,
+                              gone_keys(db, "door_plates", "SELECT 1 FROM door_plates d WHERE d.id = CAST(c.row_key AS INTEGER) AND substr(d.town_code, 1, 6) = ?3",
+                                        county, since->change_seq));
     return out;
 }
 
