@@ -16,4 +16,7 @@ void require_iso_date(const std::string& text, const char* field);
 // set (the clock tests move).
 std::string today();
 
+// The present moment in UTC as the registry stamps rows: 2026-11-30T08:15:00Z.
+std::string utc_now();
+
 } // namespace diming

@@ -1,5 +1,6 @@
 #include "ogc/features.hpp"
 
+#include "core/calendar.hpp"
 #include "ogc/collections.hpp"
 #include "ogc/cql2.hpp"
 #include "ogc/datetime.hpp"
@@ -192,15 +193,6 @@ std::int64_t count_features(store::Database& db, CountCache& cache, const Collec
 
 void bind_value(store::Statement& s, int index, const SqlValue& v) {
     std::visit([&](const auto& x) { s.bind(index, x); }, v);
-}
-
-std::string now_utc() {
-    char buf[32];
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
 }
 
 constexpr int datetime_param = 10; // ?10, ?11
@@ -450,7 +442,7 @@ std::string items(store::Database& db, CountCache& counts, const std::string& ba
     }
 
     out += R"(],"numberReturned":)" + std::to_string(returned);
-    out += R"(,"timeStamp":")" + now_utc() + "\"";
+    out += R"(,"timeStamp":")" + utc_now() + "\"";
     out += R"(,"links":)" + links.dump() + "}";
     return out;
 }

@@ -6,8 +6,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <chrono>
-#include <ctime>
 #include <functional>
 #include <string_view>
 #include <tuple>
@@ -23,15 +21,6 @@ struct Watermark {
     std::int64_t change_seq = 0, max_door_plate = 0, max_place_name = 0, max_history = 0;
     std::optional<std::int64_t> match_run;
 };
-
-std::string utc_now() {
-    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 std::optional<std::string> opt_text(const store::Statement& s, int col) { return s.column_text_opt(col); }
 std::optional<long long> opt_int(const store::Statement& s, int col) {
