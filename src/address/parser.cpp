@@ -156,6 +156,12 @@ bool is_letter(char32_t c) { return c >= U'A' && c <= U'Z'; }
 
 int admin_rank(Level l) { return static_cast<int>(l); }
 
+// 北京, 天津, 上海, 重庆: provinces that are cities.
+bool is_municipality(const std::string& code) {
+    const std::string_view p = std::string_view{code}.substr(0, 2);
+    return p == "11" || p == "12" || p == "31" || p == "50";
+}
+
 constexpr std::size_t max_number_digits = 6;
 
 std::size_t code_prefix(int division_level) {
@@ -214,6 +220,8 @@ private:
     std::size_t i_ = 0;
     std::string admin_code_; // deepest division recognised so far
     int admin_level_ = -1;   // deepest admin Level recognised so far
+    std::size_t admin_end_ = std::u32string::npos; // where the last division written ended
+    bool restating_ = false; // a division was written again after the road: a second chain runs
     std::string road_town_code_;
     bool road_known_ = false;
     std::string inferred_village_;
@@ -229,7 +237,10 @@ private:
                                                                    static_cast<std::size_t>(c.span.end - c.span.begin)));
         c.how = how;
         out_.components.push_back(std::move(c));
-        if (level <= Level::community) admin_level_ = std::max(admin_level_, admin_rank(level));
+        if (level <= Level::community) {
+            admin_level_ = std::max(admin_level_, admin_rank(level));
+            admin_end_ = e;
+        }
     }
 
     // The road component grows to end at e, its text followed by `more` (a lane: 169弄).
@@ -499,7 +510,11 @@ private:
     void take_known(std::size_t b, std::size_t e, const GazetteerEntry& entry) {
         const char* how = entry.via == Via::standard ? "gazetteer" : entry.via == Via::short_form ? "short-form"
                         : entry.via == Via::former_name ? "former-name" : "alias";
-        add(entry.level, b, e, entry.canonical, how);
+        // A municipality written as a city (上海市, 北京市) is one: a city at a province's rank;
+        // written bare (上海) it is the province.
+        const bool municipal_city = entry.level == Level::province && entry.via != Via::short_form && is_municipality(entry.code) &&
+                                    std::u32string_view{s_}.substr(b, e - b).ends_with(U"市");
+        add(municipal_city ? Level::city : entry.level, b, e, entry.canonical, how);
         if (entry.level <= Level::community) {
             admin_code_ = entry.code;
             if (entry.level == Level::town) out_.town_code = entry.code;
@@ -639,14 +654,31 @@ private:
         return std::nullopt;
     }
 
-    // A division written again (浙江省杭州市…浙江省杭州市余杭区): the same one, or one above
-    // the deepest recognised so far.
-    std::optional<int> repeated_division_at(std::size_t pos) const {
+    // A division written again (浙江省杭州市…浙江省杭州市余杭区, 杭州市杭州市, 台州台州市): the
+    // same one, or one above the deepest recognised so far; its short form only right after
+    // itself (东阳市东阳白云街道, not 当湖街道平湖经济开发区). After such a repeat behind the road, the second
+    // chain may go on below it (…88号杭州市下城区某店). Each is a component of its level, read
+    // as what it is written as (a repeat changes nothing the first chain settled).
+    struct Repeat {
+        Level level;
+        std::size_t length;
+        const GazetteerEntry* entry;
+    };
+    std::optional<Repeat> repeated_division_at(std::size_t pos) const {
         if (admin_code_.empty()) return std::nullopt;
+        const bool adjacent = admin_end_ == pos;
         for (const auto& m : g_.matches_at(s_, pos)) {
+            const std::size_t end = pos + static_cast<std::size_t>(m.length);
             for (const auto& e : *m.entries) {
-                if (e.level > Level::community || e.via == Via::short_form) continue;
-                if (e.code == admin_code_ || is_ancestor(e.code, admin_code_)) return m.length;
+                if (e.level > Level::community) continue;
+                if (e.via == Via::short_form && (!adjacent || e.code != admin_code_ || (end < n_ && continues_a_name(s_[end])))) continue;
+                const bool again = e.code == admin_code_ || is_ancestor(e.code, admin_code_);
+                const bool below = restating_ && adjacent && is_ancestor(admin_code_, e.code);
+                if (!again && !below) continue;
+                Level level = e.level;
+                // 上海上海市: a municipality written again right after itself is the city.
+                if (level == Level::province && adjacent && is_municipality(e.code)) level = Level::city;
+                return Repeat{level, static_cast<std::size_t>(m.length), &e};
             }
         }
         return std::nullopt;
@@ -666,10 +698,16 @@ private:
                 return;
             }
         }
-        if (auto rep = repeated_division_at(b); rep && !has(Level::road)) {
-            leftover(b, b + static_cast<std::size_t>(*rep));
-            i_ = b + static_cast<std::size_t>(*rep);
-            return;
+        if (auto rep = repeated_division_at(b)) {
+            // A longer name that can stand here is what is written (平湖市平湖街道: the town).
+            const auto known = known_at(b, false);
+            if (!known || static_cast<std::size_t>(known->first) <= rep->length) {
+                const std::size_t e = b + rep->length;
+                add(rep->level, b, e, rep->entry->canonical, "repeated");
+                restating_ = has(Level::road) || has(Level::number) || restating_;
+                i_ = e;
+                return;
+            }
         }
         if (auto k = known_at(b, false)) {
             take_known(b, b + static_cast<std::size_t>(k->first), *k->second);
