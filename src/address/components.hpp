@@ -82,7 +82,10 @@ struct AddressComponents {
     std::string key_room;
 
     const Component* get(Level level) const noexcept;
-    std::string value(Level level) const; // "" when absent
+    // The text of the first component of the level, "" when absent. A road's value is the
+    // street as the registry names it: the road and a lane numbered off it (某路169弄), which
+    // the parser gives as two road components (the lane's `how` is "lane").
+    std::string value(Level level) const;
 };
 
 } // namespace diming::address

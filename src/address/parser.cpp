@@ -26,7 +26,14 @@ const Component* AddressComponents::get(Level level) const noexcept {
 
 std::string AddressComponents::value(Level level) const {
     const Component* c = get(level);
-    return c ? c->text : std::string{};
+    if (!c) return {};
+    std::string v = c->text;
+    if (level == Level::road) {
+        for (const auto& lane : components) {
+            if (lane.level == Level::road && lane.how == "lane") v += lane.text;
+        }
+    }
+    return v;
 }
 
 namespace {
@@ -227,6 +234,9 @@ private:
     std::string inferred_village_;
 
     bool has(Level l) const { return out_.get(l) != nullptr; }
+    bool lane_taken() const {
+        return std::any_of(out_.components.begin(), out_.components.end(), [](const Component& c) { return c.how == "lane"; });
+    }
 
     void add(Level level, std::size_t b, std::size_t e, std::string text, const char* how) {
         Component c;
@@ -240,17 +250,6 @@ private:
         if (level <= Level::community) {
             admin_level_ = std::max(admin_level_, admin_rank(level));
             admin_end_ = e;
-        }
-    }
-
-    // The road component grows to end at e, its text followed by `more` (a lane: 169弄).
-    void extend_road(std::size_t e, const std::string& more) {
-        for (auto& c : out_.components) {
-            if (c.level != Level::road) continue;
-            c.text += more;
-            c.span.end = nt_.origin[e - 1] + 1;
-            c.source = to_utf8(std::u32string_view{nt_.input}.substr(static_cast<std::size_t>(c.span.begin),
-                                                                     static_cast<std::size_t>(c.span.end - c.span.begin)));
         }
     }
 
@@ -392,10 +391,11 @@ private:
             break;
         }
         case Unit::lane:
-            // 某路169弄3号: a lane numbered off its road is a street of its own (街路巷), written
-            // as the road and the lane's number together; its doors are numbered in it.
-            if (has(Level::road) && !has(Level::number) && !has(Level::building) && !has(Level::compound)) {
-                extend_road(e, strip_zeros(tok->value) + "弄");
+            // 某路169弄3号: a lane numbered off its road is a street of its own (街路巷), named by
+            // the road and the lane's number together (value(Level::road)); its doors are
+            // numbered in it. The lane is a road component of its own text.
+            if (has(Level::road) && !has(Level::number) && !has(Level::building) && !has(Level::compound) && !lane_taken()) {
+                add(Level::road, b, e, strip_zeros(tok->value) + "弄", "lane");
             } else {
                 leftover(b, e);
             }
@@ -811,12 +811,12 @@ private:
         }
         const Component* road = out_.get(Level::road);
         if (road && !road_known_ && options_.road_candidates && g_.size() > 0) {
-            out_.road_candidates = g_.road_candidates(road->text, pinyin::Romanizer::shared());
+            out_.road_candidates = g_.road_candidates(out_.value(Level::road), pinyin::Romanizer::shared());
         }
         infer_village();
         const std::string town = !out_.town_code.empty() ? out_.town_code : out_.value(Level::town);
         std::string place;
-        if (road) place = road->text;
+        if (road) place = out_.value(Level::road);
         else if (has(Level::hamlet)) place = (has(Level::community) ? out_.value(Level::community) : inferred_village_) + "/" + out_.value(Level::hamlet);
         else if (has(Level::compound)) place = "@" + out_.value(Level::compound);
         else if (has(Level::community) && has(Level::number)) place = out_.value(Level::community);

@@ -55,8 +55,9 @@ std::vector<Place> places_named(store::Database& db, const std::string& name, co
 std::vector<Place> resolve_places(store::Database& db, const address::AddressComponents& a, std::string& hamlet) {
     using address::Level;
     if (const auto* road = a.get(Level::road)) {
-        auto found = places_named(db, road->text, a.town_code, "");
-        if (found.empty() && !a.town_code.empty()) found = places_named(db, road->text, "", "");
+        const std::string name = a.value(Level::road);
+        auto found = places_named(db, name, a.town_code, "");
+        if (found.empty() && !a.town_code.empty()) found = places_named(db, name, "", "");
         if (road->how == "former-name" || road->how == "alias") {
             for (auto& p : found) p.note = "'" + road->source + "' is a former name or alias of " + p.name;
         }

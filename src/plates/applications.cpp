@@ -102,7 +102,7 @@ DoorPlateRequest request_of(store::Database& db, const address::Gazetteer& gazet
     const auto* village = a.get(address::Level::community);
     const auto* hamlet = a.get(address::Level::hamlet);
     const std::string town = a.town_code.empty() ? r.town : a.town_code;
-    if (road) q.place_name_id = place_of(db, r, road->text, town, "address");
+    if (road) q.place_name_id = place_of(db, r, a.value(address::Level::road), town, "address");
     else if (village && hamlet) {
         q.place_name_id = place_of(db, r, village->text, town, "address");
         q.hamlet = hamlet->text;
