@@ -29,6 +29,13 @@ std::string AddressComponents::value(Level level) const {
     if (!c) return {};
     std::string v = c->text;
     if (level == Level::road) {
+        // Of two streets written one after the other, the second (the first only says where).
+        for (const auto& r : components) {
+            if (r.level == Level::road && r.how != "context" && r.how != "lane") {
+                v = r.text;
+                break;
+            }
+        }
         for (const auto& lane : components) {
             if (lane.level == Level::road && lane.how == "lane") v += lane.text;
         }
@@ -229,6 +236,7 @@ private:
     int admin_level_ = -1;   // deepest admin Level recognised so far
     std::size_t admin_end_ = std::u32string::npos; // where the last division written ended
     bool restating_ = false; // a division was written again after the road: a second chain runs
+    bool street_follows_ = false; // a road was cut where a second street's name starts
     std::string road_town_code_;
     bool road_known_ = false;
     std::string inferred_village_;
@@ -246,6 +254,13 @@ private:
         c.source = to_utf8(std::u32string_view{nt_.input}.substr(static_cast<std::size_t>(c.span.begin),
                                                                    static_cast<std::size_t>(c.span.end - c.span.begin)));
         c.how = how;
+        if (level == Level::road && street_follows_ && c.how != "lane") {
+            // The street the number is on follows the one before it, which only says where.
+            for (auto& r : out_.components) {
+                if (r.level == Level::road && r.how != "lane") r.how = "context";
+            }
+        }
+        if (level != Level::road || c.how != "lane") street_follows_ = false;
         out_.components.push_back(std::move(c));
         if (level <= Level::community) {
             admin_level_ = std::max(admin_level_, admin_rank(level));
@@ -455,7 +470,7 @@ private:
             return true;
         }
         switch (e.level) {
-        case Level::road: return !has(Level::road) && !has(Level::number) && !has(Level::hamlet);
+        case Level::road: return (!has(Level::road) || street_follows_) && !has(Level::number) && !has(Level::hamlet);
         case Level::hamlet: return !has(Level::hamlet) && !has(Level::road) && !has(Level::number);
         case Level::compound: return !has(Level::compound) && !has(Level::building);
         default: return false;
@@ -586,7 +601,7 @@ private:
             if (admin_open && admin_level_ < admin_rank(Level::community)) { level = Level::community; return true; }
             level = Level::hamlet;
             return !has(Level::hamlet) && !has(Level::road) && !has(Level::number);
-        case Kind::road: level = Level::road; return !has(Level::road) && !has(Level::number) && !has(Level::hamlet);
+        case Kind::road: level = Level::road; return (!has(Level::road) || street_follows_) && !has(Level::number) && !has(Level::hamlet);
         case Kind::compound:
             if (!has(Level::compound)) { level = Level::compound; return !has(Level::building); }
             level = Level::subpoi; // a second named place: inside the first
@@ -684,6 +699,18 @@ private:
         return std::nullopt;
     }
 
+    // Whether s_[b, e), ending with a street generic, names a street: a proper part that is not
+    // only directions or generics (三巷西路 is one name: 西路 names nothing by itself).
+    bool names_a_street(std::size_t b, std::size_t e) const {
+        static constexpr std::u32string_view plain = U"东西南北中上下前后路街巷弄道大段";
+        std::size_t proper_end = e - 1;
+        if (proper_end > b && (s_[proper_end - 1] == U'大')) --proper_end; // 大街, 大道
+        for (std::size_t k = b; k < proper_end; ++k) {
+            if (plain.find(s_[k]) == std::u32string_view::npos) return true;
+        }
+        return false;
+    }
+
     void cjk_run() {
         const std::size_t b = i_;
         if (intersection()) return;
@@ -751,6 +778,7 @@ private:
                     return;
                 }
                 Kind kind = sfx.kind;
+                bool cut = false;
                 if (kind == Kind::road) {
                     // A generic inside a road's name (三巷西路): the road runs to the last generic
                     // before the number.
@@ -760,12 +788,19 @@ private:
                            !assist_word_at(std::u32string_view{s_}.substr(run_end))) {
                         ++run_end;
                     }
+                    const std::size_t first_end = e;
                     for (std::size_t end = run_end; end > e; --end) {
                         const auto tail = std::u32string_view{s_}.substr(b, end - b);
                         if (tail.ends_with(U"路") || tail.ends_with(U"街") || tail.ends_with(U"巷") || tail.ends_with(U"弄") || tail.ends_with(U"道")) {
                             e = end;
                             break;
                         }
+                    }
+                    // Two streets one after the other (莫干山路萍水街, 永新街一巷): what follows the
+                    // first generic names a street of its own, the one the number is on.
+                    if (e > first_end && names_a_street(first_end, e)) {
+                        e = first_end;
+                        cut = true;
                     }
                     // After a village, an unknown 某家弄 before a number is a natural village.
                     const Component* village = out_.get(Level::community);
@@ -774,6 +809,7 @@ private:
                 if (!grammar_accepts(kind, b, e, level)) continue;
                 const std::string text = to_utf8(std::u32string_view{s_}.substr(b, e - b));
                 add(level, b, e, text, "grammar");
+                if (cut) street_follows_ = true;
                 i_ = e;
                 return;
             }
