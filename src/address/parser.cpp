@@ -82,6 +82,8 @@ constexpr std::array suffixes{
     Suffix{U"村委会", Kind::community, 1},     Suffix{U"园区", Kind::devzone, 1},
     Suffix{U"产业园", Kind::devzone, 1},       Suffix{U"经济技术开发区", Kind::devzone, 1},
     Suffix{U"街道", Kind::town, 2},            Suffix{U"社区", Kind::community, 1},
+    Suffix{U"街道办事处", Kind::town, 2},      Suffix{U"街办事处", Kind::town, 2},
+    Suffix{U"办事处", Kind::town, 2},
     Suffix{U"小区", Kind::compound, 1},        Suffix{U"花园", Kind::compound, 1},
     Suffix{U"公寓", Kind::compound, 1},        Suffix{U"新村", Kind::compound, 1},
     Suffix{U"家园", Kind::compound, 1},        Suffix{U"大厦", Kind::compound, 1},
@@ -595,7 +597,10 @@ private:
             level = Level::county;
             return admin_level_ < admin_rank(Level::county);
         case Kind::county: level = Level::county; return admin_open && admin_level_ < admin_rank(Level::county);
-        case Kind::town: level = Level::town; return admin_open && admin_level_ < admin_rank(Level::town);
+        case Kind::town:
+            level = Level::town;
+            // A second town right after the first (稠城街道荷叶塘镇, 运河镇亭趾街道) is written as one.
+            return admin_open && (admin_level_ < admin_rank(Level::town) || (admin_level_ == admin_rank(Level::town) && admin_end_ == b));
         case Kind::community: level = Level::community; return admin_open && admin_level_ < admin_rank(Level::community);
         case Kind::village:
             if (admin_open && admin_level_ < admin_rank(Level::community)) { level = Level::community; return true; }
@@ -699,6 +704,14 @@ private:
         return std::nullopt;
     }
 
+    // Whether a town's generic starts at e (镇, 乡, 街道, 办事处), the street generic before it
+    // starting at k.
+    bool starts_town_generic(std::size_t e, std::size_t k) const {
+        const auto rest = std::u32string_view{s_}.substr(e);
+        if (s_[e] == U'镇' || s_[e] == U'乡' || rest.starts_with(U"办事处") || rest.starts_with(U"街道") || rest.starts_with(U"街办事处")) return true;
+        return s_[k] == U'街' && s_[e] == U'道'; // …街|道: the generic is 街道
+    }
+
     // Whether s_[b, e), ending with a street generic, names a street: a proper part that is not
     // only directions or generics (三巷西路 is one name: 西路 names nothing by itself).
     bool names_a_street(std::size_t b, std::size_t e) const {
@@ -779,6 +792,9 @@ private:
                 }
                 Kind kind = sfx.kind;
                 bool cut = false;
+                // A street generic right before a town's (横街镇, 中南路街办事处, 亭趾街道) is part of
+                // the town's name.
+                if (kind == Kind::road && e < n_ && starts_town_generic(e, k)) continue;
                 if (kind == Kind::road) {
                     // A generic inside a road's name (三巷西路): the road runs to the last generic
                     // before the number.
