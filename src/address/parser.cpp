@@ -28,6 +28,11 @@ std::string AddressComponents::value(Level level) const {
     const Component* c = get(level);
     if (!c) return {};
     std::string v = c->text;
+    if (level == Level::compound) {
+        for (const auto& part : components) {
+            if (part.level == Level::subpoi && part.how == "phase") v += part.text;
+        }
+    }
     if (level == Level::road) {
         // Of two streets written one after the other, the second (the first only says where).
         for (const auto& r : components) {
@@ -573,12 +578,28 @@ private:
     // compound when it stands before building numbers or after the road, otherwise leftover.
     void unknown(std::size_t b, std::size_t e) {
         if (b >= e) return;
+        // "Call (the owner)" written after a place (翠湖文苑电联) is not part of its name.
+        static constexpr std::array<std::u32string_view, 4> contact{U"电话联系", U"电联", U"电话", U"联系"};
+        for (auto w : contact) {
+            if (e - b > w.size() && std::u32string_view{s_}.substr(b, e - b).ends_with(w)) {
+                unknown(b, e - w.size());
+                leftover(e - w.size(), e);
+                return;
+            }
+        }
         // Unknown text after the road, or ending an address after its divisions, names a place.
         const bool after_road = has(Level::road) || has(Level::number) || (e == n_ && admin_level_ >= 0);
         const auto u = e < n_ ? (starts_number(e) ? unit_at(read_number(e) ? read_number(e)->end : e) : std::nullopt) : std::nullopt;
         const bool before_building = u && (u->unit == Unit::building || u->unit == Unit::unit);
         const bool names_a_place = (after_road || before_building) && e - b >= 2 && !is_noise(std::u32string_view{s_}.substr(b, e - b));
         if (!has(Level::compound) && names_a_place) {
+            // A phase or part of a compound (万达华府二期, 春晗二区, 南下朱A区): the compound, then
+            // the part, which its value keeps (value(Level::compound)).
+            if (const std::size_t p = phase_start(b, e); p > b) {
+                add(Level::compound, b, p, to_utf8(std::u32string_view{s_}.substr(b, p - b)), "grammar");
+                add(Level::subpoi, p, e, to_utf8(std::u32string_view{s_}.substr(p, e - p)), "phase");
+                return;
+            }
             add(Level::compound, b, e, to_utf8(std::u32string_view{s_}.substr(b, e - b)), "grammar");
         } else if (has(Level::compound) && !has(Level::subpoi) && !has(Level::room) && names_a_place) {
             add(Level::subpoi, b, e, to_utf8(std::u32string_view{s_}.substr(b, e - b)), "grammar");
@@ -691,7 +712,9 @@ private:
             const std::size_t end = pos + static_cast<std::size_t>(m.length);
             for (const auto& e : *m.entries) {
                 if (e.level > Level::community) continue;
-                if (e.via == Via::short_form && (!adjacent || e.code != admin_code_ || (end < n_ && continues_a_name(s_[end])))) continue;
+                // A town's short form after the town starts a name (江南街道江南春晓): only a
+                // county's or above is a repeat.
+                if (e.via == Via::short_form && (!adjacent || e.code != admin_code_ || e.level > Level::county || (end < n_ && continues_a_name(s_[end])))) continue;
                 const bool again = e.code == admin_code_ || is_ancestor(e.code, admin_code_);
                 const bool below = restating_ && adjacent && is_ancestor(admin_code_, e.code);
                 if (!again && !below) continue;
@@ -702,6 +725,17 @@ private:
             }
         }
         return std::nullopt;
+    }
+
+    // Where a compound's phase or part starts (…二期, …3区, …A区) when b..e ends with one after
+    // a name of two characters or more; b when it does not.
+    std::size_t phase_start(std::size_t b, std::size_t e) const {
+        if (e - b < 4 || (s_[e - 1] != U'期' && s_[e - 1] != U'区')) return b;
+        static constexpr std::u32string_view numerals = U"一二三四五六七八九十";
+        std::size_t p = e - 1;
+        while (p > b && (is_digit(s_[p - 1]) || is_letter(s_[p - 1]) || numerals.find(s_[p - 1]) != std::u32string_view::npos)) --p;
+        if (p == e - 1 || p - b < 2) return b;
+        return p;
     }
 
     // Whether a town's generic starts at e (镇, 乡, 街道, 办事处), the street generic before it
@@ -722,6 +756,14 @@ private:
             if (plain.find(s_[k]) == std::u32string_view::npos) return true;
         }
         return false;
+    }
+
+    // An assist word that only follows a place (对面, 附近, 楼下…), not one that may start a
+    // name (东面村, 北侧门).
+    bool trailing_assist_at(std::size_t k) const {
+        static constexpr std::array<std::u32string_view, 10> words{U"斜对面", U"正对面", U"对面", U"附近", U"旁边", U"隔壁", U"边上", U"周边", U"门口", U"楼下"};
+        const auto rest = std::u32string_view{s_}.substr(k);
+        return std::any_of(words.begin(), words.end(), [&](std::u32string_view w) { return rest.starts_with(w); });
     }
 
     void cjk_run() {
@@ -756,6 +798,19 @@ private:
         }
         for (std::size_t k = b; k < n_; ++k) {
             if (k > b && starts_number(k)) break;
+            // A word that places the address relative to what precedes it ends that name
+            // (华莱士斜对面, 二商所楼下芳龄美容院, 金湖小学旁).
+            if (k >= b + 2 && (trailing_assist_at(k) || (k + 1 == n_ && s_[k] == U'旁'))) {
+                unknown(b, k);
+                if (k + 1 == n_ && s_[k] == U'旁' && !trailing_assist_at(k)) {
+                    if (!has(Level::assist)) add(Level::assist, k, k + 1, "旁", "grammar");
+                    else leftover(k, k + 1);
+                    i_ = n_;
+                    return;
+                }
+                i_ = k;
+                return;
+            }
             if (k > b) {
                 if (auto known = known_at(k, true)) {
                     // A known division that starts inside an unknown word is that word's tail
