@@ -591,7 +591,7 @@ private:
         const bool after_road = has(Level::road) || has(Level::number) || (e == n_ && admin_level_ >= 0);
         const auto u = e < n_ ? (starts_number(e) ? unit_at(read_number(e) ? read_number(e)->end : e) : std::nullopt) : std::nullopt;
         const bool before_building = u && (u->unit == Unit::building || u->unit == Unit::unit);
-        const bool names_a_place = (after_road || before_building) && e - b >= 2 && !is_noise(std::u32string_view{s_}.substr(b, e - b));
+        const bool names_a_place = (after_road || before_building || phase_start(b, e) > b) && e - b >= 2 && !is_noise(std::u32string_view{s_}.substr(b, e - b));
         if (!has(Level::compound) && names_a_place) {
             // A phase or part of a compound (万达华府二期, 春晗二区, 南下朱A区): the compound, then
             // the part, which its value keeps (value(Level::compound)).
@@ -617,7 +617,11 @@ private:
             if (admin_level_ < admin_rank(Level::city)) { level = Level::city; return true; }
             level = Level::county;
             return admin_level_ < admin_rank(Level::county);
-        case Kind::county: level = Level::county; return admin_open && admin_level_ < admin_rank(Level::county);
+        case Kind::county:
+            level = Level::county;
+            // 二区, A区: a part of a compound, not a district.
+            if (s_[e - 1] == U'区' && e - b >= 2 && (is_digit(s_[e - 2]) || is_letter(s_[e - 2]) || std::u32string_view{U"一二三四五六七八九十"}.find(s_[e - 2]) != std::u32string_view::npos)) return false;
+            return admin_open && admin_level_ < admin_rank(Level::county);
         case Kind::town:
             level = Level::town;
             // A second town right after the first (稠城街道荷叶塘镇, 运河镇亭趾街道) is written as one.
@@ -738,6 +742,16 @@ private:
         return p;
     }
 
+    // Whether a division's name (not a short form) starts at pos.
+    bool division_at(std::size_t pos) const {
+        for (const auto& m : g_.matches_at(s_, pos)) {
+            for (const auto& e : *m.entries) {
+                if (e.level <= Level::community && e.via != Via::short_form) return true;
+            }
+        }
+        return false;
+    }
+
     // Whether a town's generic starts at e (镇, 乡, 街道, 办事处), the street generic before it
     // starting at k.
     bool starts_town_generic(std::size_t e, std::size_t k) const {
@@ -783,8 +797,11 @@ private:
         if (auto rep = repeated_division_at(b)) {
             // A longer name that can stand here is what is written (平湖市平湖街道: the town).
             const auto known = known_at(b, false);
-            if (!known || static_cast<std::size_t>(known->first) <= rep->length) {
-                const std::size_t e = b + rep->length;
+            const std::size_t e = b + rep->length;
+            // A division written after the road repeats only when a division follows (…88号杭州市
+            // 西湖区…); else it starts a name (…号全椒县工行).
+            const bool needs_division = has(Level::road) || has(Level::number);
+            if ((!known || static_cast<std::size_t>(known->first) <= rep->length) && (!needs_division || e == n_ || division_at(e))) {
                 add(rep->level, b, e, rep->entry->canonical, "repeated");
                 restating_ = has(Level::road) || has(Level::number) || restating_;
                 i_ = e;
