@@ -708,6 +708,7 @@ private:
         Level level;
         std::size_t length;
         const GazetteerEntry* entry;
+        bool below; // the second chain going on below the repeat
     };
     std::optional<Repeat> repeated_division_at(std::size_t pos) const {
         if (admin_code_.empty()) return std::nullopt;
@@ -725,7 +726,7 @@ private:
                 Level level = e.level;
                 // 上海上海市: a municipality written again right after itself is the city.
                 if (level == Level::province && adjacent && is_municipality(e.code)) level = Level::city;
-                return Repeat{level, static_cast<std::size_t>(m.length), &e};
+                return Repeat{level, static_cast<std::size_t>(m.length), &e, !again};
             }
         }
         return std::nullopt;
@@ -800,7 +801,7 @@ private:
             const std::size_t e = b + rep->length;
             // A division written after the road repeats only when a division follows (…88号杭州市
             // 西湖区…); else it starts a name (…号全椒县工行).
-            const bool needs_division = has(Level::road) || has(Level::number);
+            const bool needs_division = !rep->below && (has(Level::road) || has(Level::number));
             if ((!known || static_cast<std::size_t>(known->first) <= rep->length) && (!needs_division || e == n_ || division_at(e))) {
                 add(rep->level, b, e, rep->entry->canonical, "repeated");
                 restating_ = has(Level::road) || has(Level::number) || restating_;
