@@ -86,6 +86,11 @@ constexpr std::array suffixes{
     Suffix{U"高新区", Kind::devzone, 1},       Suffix{U"居委会", Kind::community, 1},
     Suffix{U"村委会", Kind::community, 1},     Suffix{U"园区", Kind::devzone, 1},
     Suffix{U"产业园", Kind::devzone, 1},       Suffix{U"经济技术开发区", Kind::devzone, 1},
+    Suffix{U"工业功能区", Kind::devzone, 1},   Suffix{U"工业基地", Kind::devzone, 1},
+    Suffix{U"科技园", Kind::devzone, 1},       Suffix{U"物流园", Kind::devzone, 1},
+    Suffix{U"创业园", Kind::devzone, 1},       Suffix{U"创新园", Kind::devzone, 1},
+    Suffix{U"研发园", Kind::devzone, 1},       Suffix{U"商务区", Kind::devzone, 2},
+    Suffix{U"度假区", Kind::devzone, 2},
     Suffix{U"街道", Kind::town, 2},            Suffix{U"社区", Kind::community, 1},
     Suffix{U"街道办事处", Kind::town, 2},      Suffix{U"街办事处", Kind::town, 2},
     Suffix{U"办事处", Kind::town, 2},
@@ -241,7 +246,7 @@ private:
     std::size_t i_ = 0;
     std::string admin_code_; // deepest division recognised so far
     int admin_level_ = -1;   // deepest admin Level recognised so far
-    std::size_t admin_end_ = std::u32string::npos; // where the last division written ended
+    std::size_t admin_begin_ = 0, admin_end_ = std::u32string::npos; // where the last division written starts and ends
     bool restating_ = false; // a division was written again after the road: a second chain runs
     bool street_follows_ = false; // a road was cut where a second street's name starts
     std::string road_town_code_;
@@ -271,6 +276,7 @@ private:
         out_.components.push_back(std::move(c));
         if (level <= Level::community) {
             admin_level_ = std::max(admin_level_, admin_rank(level));
+            admin_begin_ = b;
             admin_end_ = e;
         }
     }
@@ -743,6 +749,25 @@ private:
         return p;
     }
 
+    // A zone named after the division just written (余杭经济开发区, 掌起镇工业园区, 海安县开发区)
+    // carries its name: the division's component becomes part of the zone's (what it settled —
+    // town, codes — stays).
+    bool zone_named_after_division(std::size_t b) {
+        if (admin_end_ != b || out_.components.empty() || has(Level::devzone) || has(Level::road) || has(Level::number)) return false;
+        const Level last = out_.components.back().level;
+        if (last < Level::county || last > Level::town) return false;
+        for (const Suffix* p : suffixes_starting_with(s_[b])) {
+            if (p->kind != Kind::devzone || !std::u32string_view{s_}.substr(b).starts_with(p->text)) continue;
+            const std::size_t e = b + p->text.size();
+            const std::size_t from = admin_begin_;
+            out_.components.pop_back();
+            add(Level::devzone, from, e, to_utf8(std::u32string_view{s_}.substr(from, e - from)), "grammar");
+            i_ = e;
+            return true;
+        }
+        return false;
+    }
+
     // Whether a division's name (not a short form) starts at pos.
     bool division_at(std::size_t pos) const {
         for (const auto& m : g_.matches_at(s_, pos)) {
@@ -795,6 +820,7 @@ private:
                 return;
             }
         }
+        if (zone_named_after_division(b)) return;
         if (auto rep = repeated_division_at(b)) {
             // A longer name that can stand here is what is written (平湖市平湖街道: the town).
             const auto known = known_at(b, false);
