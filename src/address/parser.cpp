@@ -595,8 +595,19 @@ private:
         }
         // Unknown text after the road, or ending an address after its divisions, names a place.
         const bool after_road = has(Level::road) || has(Level::number) || (e == n_ && admin_level_ >= 0);
-        const auto u = e < n_ ? (starts_number(e) ? unit_at(read_number(e) ? read_number(e)->end : e) : std::nullopt) : std::nullopt;
-        const bool before_building = u && (u->unit == Unit::building || u->unit == Unit::unit);
+        std::optional<Unit> next_unit; // the unit of a number right after the run (号, 幢…)
+        if (e < n_ && starts_number(e)) {
+            const auto number = read_number(e);
+            if (const auto w = unit_at(number ? number->end : e)) next_unit = w->unit;
+        }
+        const bool before_building = next_unit == Unit::building || next_unit == Unit::unit;
+        // A bare name right after the divisions and before a door number (某镇长田岸12号, 某村蔡家5号):
+        // a natural village written without its generic.
+        if (!has(Level::road) && !has(Level::hamlet) && !has(Level::compound) && !has(Level::number) && admin_end_ == b && e - b >= 2 &&
+            e - b <= 4 && next_unit == Unit::door && !is_noise(std::u32string_view{s_}.substr(b, e - b))) {
+            add(Level::hamlet, b, e, to_utf8(std::u32string_view{s_}.substr(b, e - b)), "grammar");
+            return;
+        }
         const bool names_a_place = (after_road || before_building || phase_start(b, e) > b) && e - b >= 2 && !is_noise(std::u32string_view{s_}.substr(b, e - b));
         if (!has(Level::compound) && names_a_place) {
             // A phase or part of a compound (万达华府二期, 春晗二区, 南下朱A区): the compound, then
@@ -922,8 +933,20 @@ private:
                     if (village && village->text.ends_with("村") && s_[e - 1] == U'弄' && e < n_ && starts_number(e)) kind = Kind::hamlet;
                 }
                 if (!grammar_accepts(kind, b, e, level)) continue;
-                const std::string text = to_utf8(std::u32string_view{s_}.substr(b, e - b));
-                add(level, b, e, text, "grammar");
+                // A place written before its road (周田人民路, 下骆宅振兴东路): right after the
+                // divisions, a road's name longer than road names run is the place, then the road
+                // (its last two characters, and a direction).
+                std::size_t from = b;
+                if (level == Level::road && !cut && admin_end_ == b && !has(Level::road) && !has(Level::hamlet)) {
+                    std::size_t proper_end = e - sfx.text.size();
+                    if (proper_end > b && std::u32string_view{U"东西南北中"}.find(s_[proper_end - 1]) != std::u32string_view::npos) --proper_end;
+                    if (proper_end >= b + 4) {
+                        from = proper_end - 2;
+                        add(has(Level::community) ? Level::hamlet : Level::community, b, from, to_utf8(std::u32string_view{s_}.substr(b, from - b)), "grammar");
+                    }
+                }
+                const std::string text = to_utf8(std::u32string_view{s_}.substr(from, e - from));
+                add(level, from, e, text, "grammar");
                 if (cut) street_follows_ = true;
                 i_ = e;
                 return;
