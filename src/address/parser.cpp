@@ -170,7 +170,9 @@ bool joins_roads(char32_t c) { return c == U'与' || c == U'和' || c == U'跟' 
 
 // Where two roads meet (中山路与解放路交叉口): the word after the second road.
 std::size_t intersection_word_at(std::u32string_view text) {
-    static constexpr std::array<std::u32string_view, 5> words{U"交叉口", U"交汇处", U"交界处", U"路口", U"交口"};
+    // Longest first where one is a prefix of another.
+    static constexpr std::array<std::u32string_view, 10> words{U"交叉路口", U"交叉口", U"交汇处", U"交汇口", U"交界处",
+                                                               U"交界口", U"十字路口", U"路口", U"街口", U"交口"};
     for (auto w : words) {
         if (text.starts_with(w)) return w.size();
     }
@@ -249,6 +251,7 @@ private:
     std::size_t admin_begin_ = 0, admin_end_ = std::u32string::npos; // where the last division written starts and ends
     bool restating_ = false; // a division was written again after the road: a second chain runs
     bool street_follows_ = false; // a road was cut where a second street's name starts
+    std::size_t last_end_ = std::u32string::npos; // where the last component ends
     std::string road_town_code_;
     bool road_known_ = false;
     std::string inferred_village_;
@@ -266,6 +269,7 @@ private:
         c.source = to_utf8(std::u32string_view{nt_.input}.substr(static_cast<std::size_t>(c.span.begin),
                                                                    static_cast<std::size_t>(c.span.end - c.span.begin)));
         c.how = how;
+        last_end_ = e;
         if (level == Level::road && street_follows_ && c.how != "lane") {
             // The street the number is on follows the one before it, which only says where.
             for (auto& r : out_.components) {
@@ -681,7 +685,8 @@ private:
             for (std::size_t k = b + 2; k < n_ && k < b + 12; ++k) {
                 if (starts_number(k)) break;
                 const auto tail = std::u32string_view{s_}.substr(b + 1, k + 1 - (b + 1));
-                if (tail.ends_with(U"路") || tail.ends_with(U"街") || tail.ends_with(U"大道") || tail.ends_with(U"巷")) {
+                if (tail.ends_with(U"路") || tail.ends_with(U"街") || tail.ends_with(U"大道") || tail.ends_with(U"巷") || tail.ends_with(U"高速") ||
+                    tail.ends_with(U"国道")) {
                     if (intersection_word_at(std::u32string_view{s_}.substr(k + 1))) {
                         end = k + 1;
                         break;
@@ -820,6 +825,17 @@ private:
     void cjk_run() {
         const std::size_t b = i_;
         if (intersection()) return;
+        // A corner right after a road (or a village): 滨海路口, 竹林路口, 花园村口, 西一街路口.
+        if (!has(Level::intersection) && !has(Level::number) && last_end_ == b && !out_.components.empty() &&
+            (out_.components.back().level == Level::road || out_.components.back().level == Level::community)) {
+            std::size_t w = intersection_word_at(std::u32string_view{s_}.substr(b));
+            if (!w && s_[b] == U'口') w = 1;
+            if (w) {
+                add(Level::intersection, b, b + w, to_utf8(std::u32string_view{s_}.substr(b, w)), "grammar");
+                i_ = b + w;
+                return;
+            }
+        }
         if (const auto w = assist_word_at(std::u32string_view{s_}.substr(b)); w && b > 0) {
             const std::size_t e = b + w;
             // Not the start of a name (东面村, 对面街).
@@ -889,7 +905,7 @@ private:
                 // 园, 苑, 府 end a compound's name only before a number or at the end (梅园弄 is a lane).
                 if (sfx.kind == Kind::compound && sfx.text.size() == 1 && e < n_ && !starts_number(e)) continue;
                 // 三村村: the same generic twice belongs to the name.
-                if (std::u32string_view{s_}.substr(e).starts_with(sfx.text) && sfx.text.size() == 1) e += 1;
+                if (std::u32string_view{s_}.substr(e).starts_with(sfx.text) && sfx.text.size() == 1 && !intersection_word_at(std::u32string_view{s_}.substr(e))) e += 1;
                 Level level;
                 if (sfx.kind == Kind::devzone) {
                     if (!has(Level::devzone) && !has(Level::road) && !has(Level::number)) {
@@ -911,7 +927,7 @@ private:
                     std::size_t run_end = e;
                     // It stops where two roads are joined (与, 和) or a locating word starts.
                     while (run_end < n_ && !starts_number(run_end) && !known_at(run_end, true) && !joins_roads(s_[run_end]) &&
-                           !assist_word_at(std::u32string_view{s_}.substr(run_end))) {
+                           !assist_word_at(std::u32string_view{s_}.substr(run_end)) && !intersection_word_at(std::u32string_view{s_}.substr(run_end))) {
                         ++run_end;
                     }
                     const std::size_t first_end = e;
