@@ -180,6 +180,8 @@ std::size_t intersection_word_at(std::u32string_view text) {
 }
 
 bool is_digit(char32_t c) { return c >= U'0' && c <= U'9'; }
+// A character a Chinese name is written with (the CJK ideographs).
+bool is_cjk_name_char(char32_t c) { return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF); }
 bool is_letter(char32_t c) { return c >= U'A' && c <= U'Z'; }
 
 int admin_rank(Level l) { return static_cast<int>(l); }
@@ -817,9 +819,12 @@ private:
     // An assist word that only follows a place (对面, 附近, 楼下…), not one that may start a
     // name (东面村, 北侧门).
     bool trailing_assist_at(std::size_t k) const {
-        static constexpr std::array<std::u32string_view, 10> words{U"斜对面", U"正对面", U"对面", U"附近", U"旁边", U"隔壁", U"边上", U"周边", U"门口", U"楼下"};
+        static constexpr std::array<std::u32string_view, 12> words{U"斜对面", U"正对面", U"对面", U"对过", U"附近", U"旁边",
+                                                                   U"隔壁", U"边上", U"周边", U"门口", U"楼下", U"旁"};
         const auto rest = std::u32string_view{s_}.substr(k);
-        return std::any_of(words.begin(), words.end(), [&](std::u32string_view w) { return rest.starts_with(w); });
+        if (std::any_of(words.begin(), words.end(), [&](std::u32string_view w) { return rest.starts_with(w); })) return true;
+        // Inside what ends the run: 植物保护站内.
+        return s_[k] == U'内' && (k + 1 == n_ || starts_number(k + 1) || !is_cjk_name_char(s_[k + 1]));
     }
 
     void cjk_run() {
@@ -841,9 +846,23 @@ private:
             // Not the start of a name (东面村, 对面街).
             const bool name_follows = e < n_ && (s_[e] == U'路' || s_[e] == U'街' || s_[e] == U'村' || s_[e] == U'镇' || s_[e] == U'巷');
             if (!name_follows) {
-                if (!has(Level::assist)) add(Level::assist, b, e, to_utf8(std::u32string_view{s_}.substr(b, w)), "grammar");
-                else leftover(b, e);
+                add(Level::assist, b, e, to_utf8(std::u32string_view{s_}.substr(b, w)), "grammar");
                 i_ = e;
+                return;
+            }
+        }
+        // A bare direction between the parts (…3号楼南2楼, 交叉口北100米, …0楼西), 旁 after a place
+        // (东侧旁某宾馆) or 内 ending one (…站内) places the address relative to what precedes it.
+        if (b > 0) {
+            std::size_t w = 0;
+            static constexpr std::u32string_view directions = U"东西南北";
+            if (directions.find(s_[b]) != std::u32string_view::npos) w = b + 1 < n_ && directions.find(s_[b + 1]) != std::u32string_view::npos ? 2 : 1;
+            const bool standalone = w && (b + w == n_ || starts_number(b + w) || !is_cjk_name_char(s_[b + w]));
+            const bool inside = s_[b] == U'内' && (b + 1 == n_ || starts_number(b + 1) || !is_cjk_name_char(s_[b + 1]));
+            if (standalone || ((s_[b] == U'旁' || inside) && !out_.components.empty())) {
+                if (!standalone) w = 1;
+                add(Level::assist, b, b + w, to_utf8(std::u32string_view{s_}.substr(b, w)), "grammar");
+                i_ = b + w;
                 return;
             }
         }
@@ -874,8 +893,7 @@ private:
             if (k >= b + 2 && (trailing_assist_at(k) || (k + 1 == n_ && s_[k] == U'旁'))) {
                 unknown(b, k);
                 if (k + 1 == n_ && s_[k] == U'旁' && !trailing_assist_at(k)) {
-                    if (!has(Level::assist)) add(Level::assist, k, k + 1, "旁", "grammar");
-                    else leftover(k, k + 1);
+                    add(Level::assist, k, k + 1, "旁", "grammar");
                     i_ = n_;
                     return;
                 }
