@@ -105,6 +105,11 @@ constexpr std::array suffixes{
     Suffix{U"学校", Kind::compound, 1},        Suffix{U"小学", Kind::compound, 1},
     Suffix{U"中学", Kind::compound, 1},        Suffix{U"大学", Kind::compound, 1},
     Suffix{U"酒店", Kind::compound, 1},        Suffix{U"宾馆", Kind::compound, 1},
+    Suffix{U"商场", Kind::compound, 1},        Suffix{U"超市", Kind::compound, 1},
+    Suffix{U"饭店", Kind::compound, 1},        Suffix{U"华庭", Kind::compound, 1},
+    Suffix{U"商厦", Kind::compound, 1},        Suffix{U"写字楼", Kind::compound, 1},
+    Suffix{U"银行", Kind::compound, 1},        Suffix{U"支行", Kind::compound, 1},
+    Suffix{U"学院", Kind::compound, 1},        Suffix{U"幼儿园", Kind::compound, 1},
     Suffix{U"大道", Kind::road, 1},            Suffix{U"大街", Kind::road, 1},
     Suffix{U"胡同", Kind::road, 1},            Suffix{U"公路", Kind::road, 1},
     Suffix{U"省", Kind::province, 2},          Suffix{U"市", Kind::city_or_county, 2},
@@ -233,6 +238,11 @@ public:
         while (i_ < n_) {
             if (s_[i_] == U'-') { ++i_; continue; }
             if (number()) continue;
+            if (is_letter(s_[i_]) && i_ + 1 < n_ && (s_[i_ + 1] == U'区' || s_[i_ + 1] == U'期') && has(Level::compound) && !has(Level::building)) {
+                add(Level::subpoi, i_, i_ + 2, to_utf8(std::u32string_view{s_}.substr(i_, 2)), "phase");
+                i_ += 2;
+                continue;
+            }
             if (is_digit(s_[i_]) || is_letter(s_[i_])) { leftover(i_, i_ + 1); ++i_; continue; }
             cjk_run();
         }
@@ -342,6 +352,12 @@ private:
             return true;
         }
 
+        // A part of a compound written as a number (通福0区, 长新公寓0期, 福田市场A区).
+        if (!unit && j < n_ && (s_[j] == U'区' || s_[j] == U'期') && has(Level::compound) && !has(Level::building)) {
+            add(Level::subpoi, b, j + 1, to_utf8(std::u32string_view{s_}.substr(b, j + 1 - b)), "phase");
+            i_ = j + 1;
+            return true;
+        }
         // 12之1号 / 12之一
         if (!unit && j < n_ && s_[j] == U'之' && !has(Level::number)) {
             if (auto sub = read_number(j + 1)) {
@@ -600,7 +616,7 @@ private:
             }
         }
         // Unknown text after the road, or ending an address after its divisions, names a place.
-        const bool after_road = has(Level::road) || has(Level::number) || (e == n_ && admin_level_ >= 0);
+        const bool after_road = has(Level::road) || has(Level::number) || has(Level::compound) || has(Level::building) || (e == n_ && admin_level_ >= 0);
         std::optional<Unit> next_unit; // the unit of a number right after the run (号, 幢…)
         if (e < n_ && starts_number(e)) {
             const auto number = read_number(e);
@@ -624,7 +640,7 @@ private:
                 return;
             }
             add(Level::compound, b, e, to_utf8(std::u32string_view{s_}.substr(b, e - b)), "grammar");
-        } else if (has(Level::compound) && !has(Level::subpoi) && !has(Level::room) && names_a_place) {
+        } else if (has(Level::compound) && !has(Level::room) && names_a_place) {
             add(Level::subpoi, b, e, to_utf8(std::u32string_view{s_}.substr(b, e - b)), "grammar");
         } else {
             leftover(b, e);
