@@ -117,6 +117,7 @@ constexpr std::array suffixes{
     Suffix{U"旗", Kind::county, 2},            Suffix{U"镇", Kind::town, 1},
     Suffix{U"乡", Kind::town, 1},              Suffix{U"村", Kind::village, 1},
     Suffix{U"路", Kind::road, 1},              Suffix{U"街", Kind::road, 1},
+    Suffix{U"线", Kind::road, 2},
     Suffix{U"巷", Kind::road, 1},              Suffix{U"弄", Kind::road, 1},
     Suffix{U"道", Kind::road, 2},              Suffix{U"苑", Kind::compound, 1},
     Suffix{U"府", Kind::compound, 1},          Suffix{U"园", Kind::compound, 1},
@@ -342,6 +343,13 @@ private:
         auto tok = read_number(i_);
         if (!tok) return false;
         const std::size_t b = i_;
+        // A numbered street (00街, 0号大街): a road, when none is written yet.
+        if (const std::size_t g = numbered_street_generic_at(b); g && !has(Level::road) && !has(Level::number)) {
+            const std::size_t e = g + (std::u32string_view{s_}.substr(g).starts_with(U"大") ? 2 : 1);
+            add(Level::road, b, e, to_utf8(std::u32string_view{s_}.substr(b, e - b)), "grammar");
+            i_ = e;
+            return true;
+        }
         std::size_t j = tok->end;
         const auto unit = unit_at(j);
         // No door, building, floor or room number runs to 7 digits: a phone number or a code.
@@ -496,6 +504,8 @@ private:
                 return false;
             }
             if (e.via == Via::short_form && end < n_ && continues_a_name(s_[end])) return false;
+            // A short form that ends like a street (控江路 of 控江路街道) before a number is the street.
+            if (e.via == Via::short_form && end < n_ && starts_number(end) && (s_[end - 1] == U'路' || s_[end - 1] == U'街')) return false;
             // Another county's town by its short form (or by a name without 街道/镇/乡) only under
             // a division already recognised.
             if (e.level == Level::town && !e.local && admin_code_.empty() &&
@@ -802,6 +812,22 @@ private:
         return false;
     }
 
+    // Where the generic of a numbered street starts when a number at k is followed by one
+    // (0路, 00街, 0号路, 0号大街, 0大道); 0 when none.
+    std::size_t numbered_street_generic_at(std::size_t k) const {
+        const auto number = read_number(k);
+        if (!number) return 0;
+        std::size_t j = number->end;
+        if (j < n_ && s_[j] == U'号') ++j;
+        const auto rest = std::u32string_view{s_}.substr(j);
+        if (rest.starts_with(U"路") || rest.starts_with(U"街") || rest.starts_with(U"大街") || rest.starts_with(U"大道")) {
+            // 3号路口 is a corner of road 3; 12号街道 a town's name, not a street.
+            if (rest.starts_with(U"街道")) return 0;
+            return j;
+        }
+        return 0;
+    }
+
     // Whether a division's name (not a short form) starts at pos.
     bool division_at(std::size_t pos) const {
         for (const auto& m : g_.matches_at(s_, pos)) {
@@ -903,7 +929,13 @@ private:
             return;
         }
         for (std::size_t k = b; k < n_; ++k) {
-            if (k > b && starts_number(k)) break;
+            if (k > b && starts_number(k)) {
+                // A number inside a street's name (建设0路, 纬00路, 高桂南0路): the name goes on.
+                const std::size_t after = numbered_street_generic_at(k);
+                if (!after) break;
+                k = after - 1; // the loop moves on to the generic
+                continue;
+            }
             // A word that places the address relative to what precedes it ends that name
             // (华莱士斜对面, 二商所楼下芳龄美容院, 金湖小学旁).
             if (k >= b + 2 && (trailing_assist_at(k) || (k + 1 == n_ && s_[k] == U'旁'))) {
@@ -955,6 +987,11 @@ private:
                 // A street generic right before a town's (横街镇, 中南路街办事处, 亭趾街道) is part of
                 // the town's name.
                 if (kind == Kind::road && e < n_ && starts_town_generic(e, k)) continue;
+                // …and a town's generic right before a street's is part of the street's (龙镇大道).
+                if (kind == Kind::town && sfx.text.size() == 1 && e < n_ &&
+                    (s_[e] == U'路' || s_[e] == U'街' || std::u32string_view{s_}.substr(e).starts_with(U"大道"))) {
+                    continue;
+                }
                 if (kind == Kind::road) {
                     // A generic inside a road's name (三巷西路): the road runs to the last generic
                     // before the number.
