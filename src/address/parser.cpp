@@ -971,7 +971,15 @@ private:
                 // 园, 苑, 府 end a compound's name only before a number or at the end (梅园弄 is a lane).
                 if (sfx.kind == Kind::compound && sfx.text.size() == 1 && e < n_ && !starts_number(e)) continue;
                 // 三村村: the same generic twice belongs to the name.
-                if (std::u32string_view{s_}.substr(e).starts_with(sfx.text) && sfx.text.size() == 1 && !intersection_word_at(std::u32string_view{s_}.substr(e))) e += 1;
+                if (std::u32string_view{s_}.substr(e).starts_with(sfx.text) && sfx.text.size() == 1 && !intersection_word_at(std::u32string_view{s_}.substr(e))) {
+                    // …村村委会, 村村委: the village's committee, one name with it.
+                    const auto rest = std::u32string_view{s_}.substr(e);
+                    e += rest.starts_with(U"村委会") ? 3 : rest.starts_with(U"村委") ? 2 : 1;
+                } else if (sfx.kind == Kind::village) {
+                    const auto rest = std::u32string_view{s_}.substr(e);
+                    if (rest.starts_with(U"委会")) e += 2;
+                    else if (rest.starts_with(U"委")) e += 1;
+                }
                 Level level;
                 if (sfx.kind == Kind::devzone) {
                     if (!has(Level::devzone) && !has(Level::road) && !has(Level::number)) {
