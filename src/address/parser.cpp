@@ -503,7 +503,8 @@ private:
                 !(e.local && e.level == Level::community && e.via == Via::standard && admin_level_ == admin_rank(Level::town))) {
                 return false;
             }
-            if (e.via == Via::short_form && end < n_ && continues_a_name(s_[end])) return false;
+            // Unless a division's name follows (黑龙江大庆市, 宁波北仑区).
+            if (e.via == Via::short_form && end < n_ && continues_a_name(s_[end]) && !division_at(end)) return false;
             // A short form that ends like a street (控江路 of 控江路街道) before a number is the street.
             if (e.via == Via::short_form && end < n_ && starts_number(end) && (s_[end - 1] == U'路' || s_[end - 1] == U'街')) return false;
             // Another county's town by its short form (or by a name without 街道/镇/乡) only under
