@@ -264,6 +264,7 @@ private:
     std::size_t admin_begin_ = 0, admin_end_ = std::u32string::npos; // where the last division written starts and ends
     bool restating_ = false; // a division was written again after the road: a second chain runs
     bool street_follows_ = false; // a road was cut where a second street's name starts
+    std::string repeat_code_; // the division just written again, when nothing came after it yet
     std::size_t last_end_ = std::u32string::npos; // where the last component ends
     std::string road_town_code_;
     bool road_known_ = false;
@@ -494,8 +495,11 @@ private:
     // ---- names ----------------------------------------------------------------------
 
     // Whether a gazetteer entry can take its place at this point of the address.
-    bool acceptable(const GazetteerEntry& e, std::size_t end) const {
+    bool acceptable(const GazetteerEntry& e, std::size_t pos, std::size_t end) const {
         if (e.level <= Level::community) {
+            // A chain written again that goes on below the repeat (…海曙区宁波市镇海区招宝山街道)
+            // is the one that carries on: it takes over.
+            if (takes_over(e, pos)) return true;
             if (has(Level::road) || has(Level::number) || admin_rank(e.level) <= admin_level_) return false;
             // A registered community or village named under the wrong town is still itself: the
             // name is more specific than the town (the note in take_known says so).
@@ -529,7 +533,7 @@ private:
             const std::size_t end = pos + static_cast<std::size_t>(m.length);
             for (const auto& e : *m.entries) {
                 if (mid_run && e.via == Via::short_form) continue;
-                if (acceptable(e, end)) return std::make_pair(m.length, &e);
+                if (acceptable(e, pos, end)) return std::make_pair(m.length, &e);
             }
         }
         return std::nullopt;
@@ -577,6 +581,7 @@ private:
                                     std::u32string_view{s_}.substr(b, e - b).ends_with(U"市");
         add(municipal_city ? Level::city : entry.level, b, e, entry.canonical, how);
         if (entry.level <= Level::community) {
+            repeat_code_.clear();
             admin_code_ = entry.code;
             if (entry.level == Level::town) out_.town_code = entry.code;
             if (entry.level == Level::community) {
@@ -829,6 +834,13 @@ private:
         return 0;
     }
 
+    // Whether `e`, written at pos right after a division written again, is below that division
+    // (a second chain going on) while not below the first chain's deepest (a different branch).
+    bool takes_over(const GazetteerEntry& e, std::size_t pos) const {
+        return !repeat_code_.empty() && admin_end_ == pos && e.via != Via::short_form && !has(Level::road) && !has(Level::number) &&
+               is_ancestor(repeat_code_, e.code) && e.code != admin_code_ && !is_ancestor(e.code, admin_code_);
+    }
+
     // Whether a division's name (not a short form) starts at pos.
     bool division_at(std::size_t pos) const {
         for (const auto& m : g_.matches_at(s_, pos)) {
@@ -919,6 +931,7 @@ private:
             const bool needs_division = !rep->below && (has(Level::road) || has(Level::number));
             if ((!known || static_cast<std::size_t>(known->first) <= rep->length) && (!needs_division || e == n_ || division_at(e))) {
                 add(rep->level, b, e, rep->entry->canonical, "repeated");
+                repeat_code_ = rep->below ? std::string{} : rep->entry->code;
                 restating_ = has(Level::road) || has(Level::number) || restating_;
                 i_ = e;
                 return;
