@@ -499,7 +499,7 @@ private:
         if (e.level <= Level::community) {
             // A chain written again that goes on below the repeat (…海曙区宁波市镇海区招宝山街道)
             // is the one that carries on: it takes over.
-            if (takes_over(e, pos)) return true;
+            if (takes_over(e, pos) || new_chain(e)) return true;
             if (has(Level::road) || has(Level::number) || admin_rank(e.level) <= admin_level_) return false;
             // A registered community or village named under the wrong town is still itself: the
             // name is more specific than the town (the note in take_known says so).
@@ -573,6 +573,7 @@ private:
     }
 
     void take_known(std::size_t b, std::size_t e, const GazetteerEntry& entry) {
+        const bool restart = new_chain(entry);
         const char* how = entry.via == Via::standard ? "gazetteer" : entry.via == Via::short_form ? "short-form"
                         : entry.via == Via::former_name ? "former-name" : "alias";
         // A municipality written as a city (上海市, 北京市) is one: a city at a province's rank;
@@ -580,6 +581,12 @@ private:
         const bool municipal_city = entry.level == Level::province && entry.via != Via::short_form && is_municipality(entry.code) &&
                                     std::u32string_view{s_}.substr(b, e - b).ends_with(U"市");
         add(municipal_city ? Level::city : entry.level, b, e, entry.canonical, how);
+        if (restart) {
+            // The chain written later carries on to the street: it is the address's.
+            admin_level_ = admin_rank(entry.level);
+            out_.town_code.clear();
+            out_.community_code.clear();
+        }
         if (entry.level <= Level::community) {
             repeat_code_.clear();
             admin_code_ = entry.code;
@@ -841,6 +848,13 @@ private:
                is_ancestor(repeat_code_, e.code) && e.code != admin_code_ && !is_ancestor(e.code, admin_code_);
     }
 
+    // Whether `e` is another province written after a chain, before any street (山东省临沂市
+    // 临沭县中国浙江省杭州市…): a second address chain starts.
+    bool new_chain(const GazetteerEntry& e) const {
+        return e.level == Level::province && e.via == Via::standard && admin_level_ >= admin_rank(Level::city) && !admin_code_.empty() &&
+               !has(Level::road) && !has(Level::number) && e.code != admin_code_ && !is_ancestor(e.code, admin_code_);
+    }
+
     // Whether a division's name (not a short form) starts at pos.
     bool division_at(std::size_t pos) const {
         for (const auto& m : g_.matches_at(s_, pos)) {
@@ -922,6 +936,23 @@ private:
             }
         }
         if (zone_named_after_division(b)) return;
+        // The country before a province (中国浙江省…) names nothing more.
+        if (std::u32string_view{s_}.substr(b).starts_with(U"中国") && division_at(b + 2)) {
+            leftover(b, b + 2);
+            i_ = b + 2;
+            return;
+        }
+        // A district's urban area (瓯海区城区, not 城区街道) is the district.
+        if (!out_.components.empty() && out_.components.back().level == Level::county && admin_end_ == b &&
+            std::u32string_view{s_}.substr(b).starts_with(U"城区") && !std::u32string_view{s_}.substr(b).starts_with(U"城区街道")) {
+            auto& c = out_.components.back();
+            c.span.end = nt_.origin[b + 1] + 1;
+            c.source = to_utf8(std::u32string_view{nt_.input}.substr(static_cast<std::size_t>(c.span.begin), static_cast<std::size_t>(c.span.end - c.span.begin)));
+            admin_end_ = b + 2;
+            last_end_ = b + 2;
+            i_ = b + 2;
+            return;
+        }
         if (auto rep = repeated_division_at(b)) {
             // A longer name that can stand here is what is written (平湖市平湖街道: the town).
             const auto known = known_at(b, false);
