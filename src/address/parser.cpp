@@ -627,25 +627,28 @@ private:
 
     // Text with no known name at its start and no generic before the next number: a POI or
     // compound when it stands before building numbers or after the road, otherwise leftover.
-    void unknown(std::size_t b, std::size_t e) {
+    // Unknown text b..e: a place (compound, its parts, a natural village) or left over.
+    // `names` when what follows shows it names a place (a locating word, a contact note).
+    void unknown(std::size_t b, std::size_t e, bool names = false) {
         if (b >= e) return;
         // "Call (the owner)" written after a place (翠湖文苑电联) is not part of its name.
         static constexpr std::array<std::u32string_view, 4> contact{U"电话联系", U"电联", U"电话", U"联系"};
         for (auto w : contact) {
             if (e - b > w.size() && std::u32string_view{s_}.substr(b, e - b).ends_with(w)) {
-                unknown(b, e - w.size());
+                unknown(b, e - w.size(), true);
                 leftover(e - w.size(), e);
                 return;
             }
         }
         // Unknown text after the road, or ending an address after its divisions, names a place.
-        const bool after_road = has(Level::road) || has(Level::number) || has(Level::compound) || has(Level::building) || (e == n_ && admin_level_ >= 0);
+        const bool after_road = has(Level::road) || has(Level::number) || has(Level::compound) || has(Level::building) || has(Level::devzone) ||
+                                (e == n_ && admin_level_ >= 0) || names;
         std::optional<Unit> next_unit; // the unit of a number right after the run (号, 幢…)
         if (e < n_ && starts_number(e)) {
             const auto number = read_number(e);
             if (const auto w = unit_at(number ? number->end : e)) next_unit = w->unit;
         }
-        const bool before_building = next_unit == Unit::building || next_unit == Unit::unit;
+        const bool before_building = next_unit == Unit::building || next_unit == Unit::unit || next_unit == Unit::floor;
         // A bare name right after the divisions and before a door number (某镇长田岸12号, 某村蔡家5号):
         // a natural village written without its generic.
         if (!has(Level::road) && !has(Level::hamlet) && !has(Level::compound) && !has(Level::number) && admin_end_ == b && e - b >= 2 &&
@@ -984,7 +987,7 @@ private:
             // A word that places the address relative to what precedes it ends that name
             // (华莱士斜对面, 二商所楼下芳龄美容院, 金湖小学旁).
             if (k >= b + 2 && (trailing_assist_at(k) || (k + 1 == n_ && s_[k] == U'旁'))) {
-                unknown(b, k);
+                unknown(b, k, true);
                 if (k + 1 == n_ && s_[k] == U'旁' && !trailing_assist_at(k)) {
                     add(Level::assist, k, k + 1, "旁", "grammar");
                     i_ = n_;
