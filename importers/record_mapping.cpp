@@ -4,6 +4,7 @@
 #include "core/geos.hpp"
 #include "core/text.hpp"
 
+#include <cctype>
 #include <cpl_conv.h>
 #include <nlohmann/json.hpp>
 
@@ -138,6 +139,65 @@ std::string components_json(const address::AddressComponents& a) {
     return c.dump();
 }
 
+bool known(const address::Component* c) { return c && (c->how == "gazetteer" || c->how == "former-name" || c->how == "alias"); }
+
+// The extract's own columns beside its free text (一标三实: 街路巷, 门牌号, 楼栋, 单元, 户室). The
+// text is read first; where it lacks a part the columns have, or says another, the columns
+// settle it — for the road only when the registry knows the columns' road and not the text's —
+// and a note says which won (the match reason carries it). The result is read again from the
+// reconciled parts, so that its keys are built as every other address's are.
+address::AddressComponents reconcile(const address::AddressComponents& text, const address::AddressComponents& columns,
+                                     const address::Gazetteer& gazetteer) {
+    using address::Level;
+    std::vector<std::string> notes;
+    auto take = [&](Level level, const char* what, std::string& out) {
+        const std::string t = text.value(level), c = columns.value(level);
+        out = t;
+        if (c.empty() || c == t) return;
+        if (t.empty()) {
+            // The same part read as another (袁加弄: the text's natural village, the columns' street).
+            for (const auto& comp : text.components) {
+                if (comp.text == c) return;
+            }
+            out = c;
+            notes.push_back(std::string{what} + " " + c + " from the columns (the text has none)");
+        } else if (level != Level::road || (known(columns.get(level)) && !known(text.get(level)))) {
+            out = c;
+            notes.push_back(std::string{what} + ": the columns say " + c + ", the text " + t + "; the columns are taken");
+        }
+    };
+    std::string road, number, building, unit, room;
+    take(Level::road, "road", road);
+    take(Level::building, "building", building);
+    take(Level::unit, "unit", unit);
+    take(Level::room, "room", room);
+    // The door number with its 附号, as one.
+    const std::string tn = text.value(Level::number), cn = columns.value(Level::number);
+    const std::string t_door = tn.empty() ? "" : tn + (text.suffix.empty() ? "" : "-" + text.suffix);
+    const std::string c_door = cn.empty() ? "" : cn + (columns.suffix.empty() ? "" : "-" + columns.suffix);
+    number = t_door;
+    if (!c_door.empty() && c_door != t_door) {
+        number = c_door;
+        notes.push_back(t_door.empty() ? "door number " + c_door + " from the columns (the text has none)"
+                                       : "door number: the columns say " + c_door + ", the text " + t_door + "; the columns are taken");
+    }
+    if (notes.empty()) return text;
+    // The text's own parts in their order, the reconciled ones in their place.
+    std::string s;
+    for (Level l : {Level::province, Level::city, Level::county, Level::town, Level::community, Level::hamlet}) s += text.value(l);
+    s += road;
+    if (!number.empty()) s += number + "号";
+    s += text.value(Level::compound);
+    if (!building.empty()) s += building + "幢";
+    if (!unit.empty()) s += unit + "单元";
+    if (const std::string floor = text.value(Level::floor); !floor.empty()) s += floor + "层";
+    if (!room.empty()) s += room + "室";
+    auto out = address::parse(s, gazetteer);
+    out.notes.insert(out.notes.begin(), text.notes.begin(), text.notes.end());
+    out.notes.insert(out.notes.end(), notes.begin(), notes.end());
+    return out;
+}
+
 } // namespace
 
 void prepare_source_address(const SourceLayer& l, const SourceRow& row, const address::Gazetteer& gazetteer, const Extent& extent,
@@ -161,6 +221,29 @@ void prepare_source_address(const SourceLayer& l, const SourceRow& row, const ad
     address::AddressComponents a;
     try {
         a = address::parse(out.text, gazetteer);
+        // Free text and the columns both: read both, the columns settle what the text lacks or
+        // says otherwise.
+        if (column_value(row, l.address_col).empty() == false) {
+            std::string parts;
+            for (const char* f : {"road", "number", "building", "unit", "room"}) parts += field_value(l, row, f);
+            if (!parts.empty()) {
+                // Columns may carry their unit word (3幢) or not (3): a bare value gets it.
+                std::string columns;
+                for (const char* f : {"province", "city", "county", "town", "community", "hamlet", "road", "number", "compound", "building", "unit", "room"}) {
+                    std::string v = field_value(l, row, f);
+                    const std::string_view name{f};
+                    if (!v.empty() && std::isalnum(static_cast<unsigned char>(v.back()))) {
+                        // A 附号 kept in its own column (12 and 1: 12-1号).
+                        if (name == "number") v += (field_value(l, row, "suffix").empty() ? "" : "-" + field_value(l, row, "suffix")) + "号";
+                        else if (name == "building") v += "幢";
+                        else if (name == "unit") v += "单元";
+                        else if (name == "room") v += "室";
+                    }
+                    columns += v;
+                }
+                a = reconcile(a, address::parse(columns, gazetteer), gazetteer);
+            }
+        }
     } catch (const address::address_error& e) {
         return void(out.reject = Reject{address_field, "address-unparseable", e.what()});
     }

@@ -443,3 +443,37 @@ TEST_CASE("a guessed profile fits both sample layouts") {
     // A guessed profile is a valid profile.
     CHECK_NOTHROW(import::profile_from_json(police.dump(), "guess"));
 }
+
+TEST_CASE("a police extract's own columns settle what its free text lacks or says otherwise, noted for the match reason") {
+    TempDir dir;
+    auto db = registry(dir);
+    // 一标三实 columns beside 标准地址: the text lacks the number (row 1), says another number
+    // (row 2), lacks the building, unit and room given bare (row 3); row 4 agrees; in row 5 the
+    // text's natural village is the columns' street (the same part, read as another level).
+    diming::testing::write_file(dir / "p.csv",
+                                "地址编码,省,市,区县,乡镇街道,社区村委会,街路巷,门牌号,小区,楼栋,单元,户室,标准地址,经度,纬度\n"
+                                "P1,,,平湖市,当湖街道,,人民路,12号,,,,,平湖市当湖街道人民路,121.0153,30.7002\n"
+                                "P2,,,平湖市,当湖街道,,人民路,14号,,,,,平湖市当湖街道人民路12号,121.0153,30.7002\n"
+                                "P3,,,平湖市,当湖街道,,人民路,14号,,3,2,301,平湖市当湖街道人民路14号,121.0153,30.7002\n"
+                                "P4,,,平湖市,当湖街道,,人民路,16号,,,,,平湖市当湖街道人民路16号,121.0153,30.7002\n"
+                                "P5,,,平湖市,乍浦镇,,袁加弄,14号,,,,,平湖市乍浦镇建利村袁加弄14号,121.1024,30.6495\n");
+    auto profile = import::load_profile(profiles / "police-yibiaosanshi.json");
+    profile.crs = "EPSG:4490";
+    const auto r = import::import_dataset(db, request(dir / "p.csv", import::SourceKind::police, profile, dir));
+    REQUIRE(r.rows_imported == 5);
+    auto row = [&](const std::string& id) {
+        auto st = db.prepare("SELECT key_plate, key_building, key_room, components FROM source_addresses WHERE source_id = ?1");
+        st.bind(1, id);
+        REQUIRE(st.step());
+        return std::array<std::string, 4>{st.column_text(0), st.column_text(1), st.column_text(2), st.column_text(3)};
+    };
+    CHECK(row("P1")[0] == "330482001000|人民路|12");
+    CHECK(row("P1")[3].find("door number 12 from the columns (the text has none)") != std::string::npos);
+    CHECK(row("P2")[0] == "330482001000|人民路|14");
+    CHECK(row("P2")[3].find("door number: the columns say 14, the text 12; the columns are taken") != std::string::npos);
+    CHECK(row("P3")[1] == "330482001000|人民路|14|3");
+    CHECK(row("P3")[2] == "330482001000|人民路|14|3|2|301");
+    CHECK(row("P4")[0] == "330482001000|人民路|16");
+    CHECK(row("P4")[3].find("columns") == std::string::npos);
+    CHECK(row("P5")[3].find("columns") == std::string::npos);
+}
