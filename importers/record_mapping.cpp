@@ -166,10 +166,11 @@ address::AddressComponents reconcile(const address::AddressComponents& text, con
             notes.push_back(std::string{what} + ": the columns say " + c + ", the text " + t + "; the columns are taken");
         }
     };
-    std::string road, number, building, unit, room;
+    std::string road, number, building, unit, floor, room;
     take(Level::road, "road", road);
     take(Level::building, "building", building);
     take(Level::unit, "unit", unit);
+    take(Level::floor, "floor", floor);
     take(Level::room, "room", room);
     // The door number with its 附号, as one.
     const std::string tn = text.value(Level::number), cn = columns.value(Level::number);
@@ -190,7 +191,7 @@ address::AddressComponents reconcile(const address::AddressComponents& text, con
     s += text.value(Level::compound);
     if (!building.empty()) s += building + "幢";
     if (!unit.empty()) s += unit + "单元";
-    if (const std::string floor = text.value(Level::floor); !floor.empty()) s += floor + "层";
+    if (!floor.empty()) s += floor + "层";
     if (!room.empty()) s += room + "室";
     auto out = address::parse(s, gazetteer);
     out.notes.insert(out.notes.begin(), text.notes.begin(), text.notes.end());

@@ -130,6 +130,9 @@ public:
                 std::vector<std::string> names{place};
                 // A typo in a former name is still a typo of that road's name.
                 if (auto f = formers.find(place); f != formers.end()) names.insert(names.end(), f->second.begin(), f->second.end());
+                // A natural village (村/浜) also by its own name: written without its village,
+                // with a typo, it is still found in its town.
+                if (const auto slash = place.find('/'); slash != std::string::npos) names.push_back(place.substr(slash + 1));
                 for (const auto& name : names) {
                     by_pinyin_[romanizer.key(name)].push_back(c.keys[road]);
                     for (auto& variant : address::deletion_variants(address::to_u32(name))) by_deletion_[variant].push_back(c.keys[road]);
@@ -162,7 +165,9 @@ public:
         // sounds the same or is one edit away. A registered road is never read as another.
         if (!p.keys[road].empty() && !places_.contains(p.keys[road])) {
             const auto parts = split_key(p.keys[road]);
-            const std::string& place = parts.size() > 1 ? parts[1] : parts[0];
+            std::string place = parts.size() > 1 ? parts[1] : parts[0];
+            // A natural village without its village (/孙嘉桥) is looked for by its own name.
+            if (place.starts_with("/")) place = place.substr(1);
             for (const auto& [candidate, score, why] : fuzzy_places(p.keys[road], place)) {
                 for (int k = room; k >= plate; --k) {
                     const auto& key = p.keys[static_cast<std::size_t>(k)];

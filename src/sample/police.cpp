@@ -66,7 +66,10 @@ const std::map<std::string, Variation>& variation_catalogue() {
         {"numerals", {"numerals", 0.08, "records with a door number", "door number in Chinese numerals (十二号) or full-width digits (１２号)"}},
         {"suffix_form", {"suffix_form", 0.50, "records whose door number has a 附号", "附号 written 12之1号 or 12号之一 instead of 12-1号"}},
         {"detail_missing", {"detail_missing", 0.03, "flat records", "unit and flat left out (the record then describes the building plate)"}},
-        {"unit_words", {"unit_words", 0.30, "records with a building", "栋/号楼/座 for 幢, 2-301 for 2单元301室, 户 for 室, or 3楼01室 for 301室"}},
+        {"unit_words", {"unit_words", 0.30, "records with a building", "栋/号楼/座 for 幢, 2-301 for 2单元301室, 3-2-301 for 3幢2单元301室, 户 for 室, or 3楼01室 for 301室"}},
+        {"no_hao", {"no_hao", 0.03, "records whose address ends with a door number without 附号", "the door number in Chinese numerals without 号 (…路三十七), in the address and 门牌号"}},
+        {"village_dropped", {"village_dropped", 0.30, "rural records of a natural village (not a group)", "the village left out: town, natural village, number (某镇张家浜23号), 社区村委会 empty"}},
+        {"text_short", {"text_short", 0.02, "records with a door number", "标准地址 stops before the door number (or the building) while 门牌号 (楼栋, 单元, 户室) hold it"}},
         {"jitter", {"jitter", 1.00, "every record", "GPS noise of 5-30 m"}},
         {"zero_coords", {"zero_coords", 0.003, "every record", "coordinates 0,0"}},
         {"swapped_coords", {"swapped_coords", 0.003, "records not zero_coords", "longitude and latitude swapped"}},
@@ -129,7 +132,11 @@ PoliceRecord PoliceWriterModel::describe(const CivilAddress& a, const std::strin
     // Community column.
     const auto& communities = town.communities;
     f[col_community] = communities[a.community].short_name;
-    if (vary("community_missing")) {
+    // A group (3组) names nothing without its village: only natural villages are written so.
+    const bool village_dropped = a.rural && !a.hamlet.ends_with("组") && vary("village_dropped");
+    if (village_dropped) {
+        f[col_community].clear();
+    } else if (vary("community_missing")) {
         f[col_community].clear();
     } else if (communities.size() > 1 && vary("community_wrong")) {
         int other = static_cast<int>(rng.below(communities.size() - 1));
@@ -162,7 +169,10 @@ PoliceRecord PoliceWriterModel::describe(const CivilAddress& a, const std::strin
             if (rng.chance(0.5)) { digits = chinese_numeral(a.number); forms_["numerals:chinese"]++; }
             else { digits = fullwidth_digits(digits); forms_["numerals:fullwidth"]++; }
         }
-        if (a.suffix) {
+        const bool ends_address = !a.building && a.compound.empty();
+        if (!a.suffix && ends_address && vary("no_hao")) {
+            number_part = chinese_numeral(a.number);
+        } else if (a.suffix) {
             if (vary("suffix_form")) {
                 if (rng.chance(0.5)) { number_part = digits + "之" + std::to_string(a.suffix) + "号"; forms_["suffix_form:之"]++; }
                 else { number_part = digits + "号之" + chinese_numeral(a.suffix); forms_["suffix_form:号之"]++; }
@@ -187,14 +197,19 @@ PoliceRecord PoliceWriterModel::describe(const CivilAddress& a, const std::strin
         if (a.unit && !drop_detail) unit_part = std::to_string(a.unit) + "单元";
         if (a.room && !drop_detail) room_part = std::to_string(a.room) + "室";
         if (vary("unit_words")) {
-            static const char* kinds[] = {"栋", "号楼", "座", "dash", "户", "floor"};
-            std::string kind = kinds[rng.below(6)];
+            static const char* kinds[] = {"栋", "号楼", "座", "dash", "户", "floor", "chain"};
+            std::string kind = kinds[rng.below(7)];
             // A form that rewrites the flat falls back to 栋 on a record without one.
-            if ((kind == "dash" && (unit_part.empty() || room_part.empty())) ||
+            if (((kind == "dash" || kind == "chain") && (unit_part.empty() || room_part.empty())) ||
                 ((kind == "户" || kind == "floor") && room_part.empty())) {
                 kind = "栋";
             }
             if (kind == "dash") {
+                unit_part = std::to_string(a.unit);
+                room_part = "-" + std::to_string(a.room);
+            } else if (kind == "chain") {
+                // 3-2-301: building, unit and flat as one chain after the door number.
+                building_part = std::to_string(a.building) + "-";
                 unit_part = std::to_string(a.unit);
                 room_part = "-" + std::to_string(a.room);
             } else if (kind == "户") {
@@ -207,13 +222,19 @@ PoliceRecord PoliceWriterModel::describe(const CivilAddress& a, const std::strin
             forms_["unit_words:" + kind]++;
         }
     }
-    f[col_building] = building_part;
+    f[col_building] = building_part.ends_with("-") ? building_part.substr(0, building_part.size() - 1) : building_part;
     f[col_unit] = unit_part;
     f[col_room] = room_part.starts_with("-") ? room_part.substr(1) : room_part;
 
     std::string text = prefix + town_text;
-    if (a.rural) text += communities[a.community].short_name;
-    text += place + number_part + a.compound + building_part + unit_part + room_part;
+    if (a.rural && !village_dropped) text += communities[a.community].short_name;
+    // The free text cut short: it stops before the door number (or, with a building, before
+    // the building), the columns keep the rest.
+    if (a.number && vary("text_short")) {
+        text += place + (a.building ? number_part + a.compound : "");
+    } else {
+        text += place + number_part + a.compound + building_part + unit_part + room_part;
+    }
     f[col_address] = text;
 
     // Coordinates: GPS noise, then at most one gross defect.
