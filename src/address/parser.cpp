@@ -644,9 +644,18 @@ private:
         const bool after_road = has(Level::road) || has(Level::number) || has(Level::compound) || has(Level::building) || has(Level::devzone) ||
                                 (e == n_ && admin_level_ >= 0) || names;
         std::optional<Unit> next_unit; // the unit of a number right after the run (号, 幢…)
+        bool phase_follows = false;    // a compound's part follows (下湾0区, 龚大堂0期)
         if (e < n_ && starts_number(e)) {
             const auto number = read_number(e);
             if (const auto w = unit_at(number ? number->end : e)) next_unit = w->unit;
+            const std::size_t after = number ? number->end : e;
+            phase_follows = after < n_ && (s_[after] == U'区' || s_[after] == U'期');
+        }
+        // A village written without 村 before its group (狮城一组, 南梅3组): the village.
+        if (next_unit == Unit::group && admin_end_ == b && !has(Level::community) && !has(Level::road) && e - b >= 2 && e - b <= 4 &&
+            !is_noise(std::u32string_view{s_}.substr(b, e - b))) {
+            add(Level::community, b, e, to_utf8(std::u32string_view{s_}.substr(b, e - b)), "grammar");
+            return;
         }
         const bool before_building = next_unit == Unit::building || next_unit == Unit::unit || next_unit == Unit::floor;
         // A bare name right after the divisions and before a door number (某镇长田岸12号, 某村蔡家5号):
@@ -656,7 +665,7 @@ private:
             add(Level::hamlet, b, e, to_utf8(std::u32string_view{s_}.substr(b, e - b)), "grammar");
             return;
         }
-        const bool names_a_place = (after_road || before_building || phase_start(b, e) > b) && e - b >= 2 && !is_noise(std::u32string_view{s_}.substr(b, e - b));
+        const bool names_a_place = (after_road || before_building || phase_follows || phase_start(b, e) > b) && e - b >= 2 && !is_noise(std::u32string_view{s_}.substr(b, e - b));
         if (!has(Level::compound) && names_a_place) {
             // A phase or part of a compound (万达华府二期, 春晗二区, 南下朱A区): the compound, then
             // the part, which its value keeps (value(Level::compound)).
