@@ -500,6 +500,11 @@ private:
             // A chain written again that goes on below the repeat (…海曙区宁波市镇海区招宝山街道)
             // is the one that carries on: it takes over.
             if (takes_over(e, pos) || new_chain(e)) return true;
+            // A town of the county written after its road (拱康路康桥街道…), before the number.
+            if (e.level == Level::town && e.via == Via::standard && !has(Level::town) && !has(Level::number) && !has(Level::community) &&
+                !admin_code_.empty() && is_ancestor(admin_code_, e.code) && has(Level::road)) {
+                return true;
+            }
             if (has(Level::road) || has(Level::number) || admin_rank(e.level) <= admin_level_) return false;
             // A registered community or village named under the wrong town is still itself: the
             // name is more specific than the town (the note in take_known says so).
@@ -515,7 +520,8 @@ private:
             // a division already recognised.
             if (e.level == Level::town && !e.local && admin_code_.empty() &&
                 (e.via == Via::short_form || !(e.canonical.ends_with("街道") || e.canonical.ends_with("镇") || e.canonical.ends_with("乡")))) {
-                return false;
+                // …unless it opens the address right before a street's name (下沙围垦街, 北苑春晗路).
+                if (!(pos == 0 && street_name_at(end))) return false;
             }
             return true;
         }
@@ -867,6 +873,19 @@ private:
                !has(Level::road) && !has(Level::number) && e.code != admin_code_ && !is_ancestor(e.code, admin_code_);
     }
 
+    // Whether a street's name (2-5 characters and a street generic) starts at pos, before a
+    // number or the end.
+    bool street_name_at(std::size_t pos) const {
+        // 城南巷东路: a generic right after the short form makes one name with it.
+        if (pos >= n_ || std::u32string_view{U"路街巷弄道"}.find(s_[pos]) != std::u32string_view::npos) return false;
+        for (std::size_t k = pos + 2; k < n_ && k <= pos + 5; ++k) {
+            if (starts_number(k)) return false;
+            const char32_t c = s_[k];
+            if (c == U'路' || c == U'街' || c == U'巷' || (c == U'道' && s_[k - 1] == U'大')) return k + 1 == n_ || starts_number(k + 1);
+        }
+        return false;
+    }
+
     // Whether a division's name (not a short form) starts at pos.
     bool division_at(std::size_t pos) const {
         for (const auto& m : g_.matches_at(s_, pos)) {
@@ -1051,7 +1070,7 @@ private:
                 bool cut = false;
                 // A street generic right before a town's (横街镇, 中南路街办事处, 亭趾街道) is part of
                 // the town's name.
-                if (kind == Kind::road && e < n_ && starts_town_generic(e, k)) continue;
+                if ((kind == Kind::road || kind == Kind::village || kind == Kind::hamlet) && e < n_ && starts_town_generic(e, k)) continue;
                 // …and a town's generic right before a street's is part of the street's (龙镇大道).
                 if (kind == Kind::town && sfx.text.size() == 1 && e < n_ &&
                     (s_[e] == U'路' || s_[e] == U'街' || std::u32string_view{s_}.substr(e).starts_with(U"大道"))) {
