@@ -706,9 +706,15 @@ private:
             level = Level::town;
             // A second town right after the first (稠城街道荷叶塘镇, 运河镇亭趾街道) is written as one.
             return admin_open && (admin_level_ < admin_rank(Level::town) || (admin_level_ == admin_rank(Level::town) && admin_end_ == b));
-        case Kind::community: level = Level::community; return admin_open && admin_level_ < admin_rank(Level::community);
+        case Kind::community:
         case Kind::village:
             if (admin_open && admin_level_ < admin_rank(Level::community)) { level = Level::community; return true; }
+            // A village or community the road runs through, its door number after it (江南街翁埠村12号).
+            if (has(Level::road) && !has(Level::number) && !has(Level::community) && !has(Level::compound) && e < n_ && starts_number(e)) {
+                level = Level::community;
+                return true;
+            }
+            if (kind == Kind::community) return false;
             level = Level::hamlet;
             return !has(Level::hamlet) && !has(Level::road) && !has(Level::number);
         case Kind::road: level = Level::road; return (!has(Level::road) || street_follows_) && !has(Level::number) && !has(Level::hamlet);
