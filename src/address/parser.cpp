@@ -929,6 +929,14 @@ private:
                                                                    U"隔壁", U"边上", U"周边", U"门口", U"楼下", U"旁"};
         const auto rest = std::u32string_view{s_}.substr(k);
         if (std::any_of(words.begin(), words.end(), [&](std::u32string_view w) { return rest.starts_with(w); })) return true;
+        // A side of what precedes (…超市东侧, …学校后面), unless a name goes on (东面村, 北侧路).
+        static constexpr std::array<std::u32string_view, 15> sides{U"东侧", U"西侧", U"南侧", U"北侧", U"东面", U"西面", U"南面",
+                                                                   U"北面", U"东边", U"西边", U"南边", U"北边", U"后面", U"前面", U"里面"};
+        for (auto w : sides) {
+            if (!rest.starts_with(w)) continue;
+            const std::size_t e = k + w.size();
+            return e >= n_ || std::u32string_view{U"路街村镇巷弄道桥门"}.find(s_[e]) == std::u32string_view::npos;
+        }
         // Inside what ends the run: 植物保护站内.
         return s_[k] == U'内' && (k + 1 == n_ || starts_number(k + 1) || !is_cjk_name_char(s_[k + 1]));
     }
