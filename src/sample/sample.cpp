@@ -333,6 +333,9 @@ private:
                     s.community = layout_.community_at(t, s.point);
                     emit_civil(s, true);
                 }
+                // A lane numbered off the road (人民路169弄): a street of its own, its doors
+                // numbered in it, written with the road's name and the lane's number.
+                if (urban && !full() && rng.chance(0.01)) lane(t, rn, n, c, normal, rng);
                 last_number = std::max(last_number, n);
                 last_pos = c;
                 last_normal = normal;
@@ -342,6 +345,40 @@ private:
         base.community = layout_.community_at(t, lonlat(last_pos));
         base.point = lonlat(last_pos);
         flush_unregistered(base, last_number, 2, last_pos, last_normal);
+    }
+
+    void lane(int t, const RoadName& road, int number, Vec at, Vec normal, Random& rng) {
+        const double length = rng.uniform(60, 150);
+        const Vec start{at.x + normal.x * 5, at.y + normal.y * 5}, end{at.x + normal.x * (5 + length), at.y + normal.y * (5 + length)};
+        if (layout_.town_at(lonlat(end)) != t) return;
+        const std::string lane_id = serial("R", ++roads_written_, 6);
+        const std::string name = road.name + std::to_string(number) + "弄";
+        roads_.set(0, lane_id);
+        roads_.set(1, name);
+        roads_.set(2, road.pinyin + " " + std::to_string(number) + " Nong");
+        roads_.set(3, std::string{"D-LANE"});
+        roads_.set(4, layout_.towns()[t].code);
+        roads_.set(5, layout_.towns()[t].name);
+        for (int f = 6; f <= 11; ++f) roads_.clear(f);
+        const LonLat a = lonlat(start), b = lonlat(end);
+        roads_.line({{a.lon, a.lat}, {b.lon, b.lat}});
+        roads_.write();
+        const Vec dir{normal.x, normal.y}, side{-normal.y, normal.x};
+        CivilAddress base;
+        base.town = t;
+        base.road = name;
+        base.road_id = lane_id;
+        const int doors = rng.between(4, 16);
+        for (int k = 1; k <= doors && !full(); ++k) {
+            const double along = 5 + length * (k - 0.5) / doors;
+            const double sign = k % 2 ? 1.0 : -1.0; // odd on the left, even on the right
+            CivilAddress p = base;
+            p.plate_type = "门牌";
+            p.number = k;
+            p.point = lonlat({start.x + dir.x * along + side.x * sign * 6, start.y + dir.y * along + side.y * sign * 6});
+            p.community = layout_.community_at(t, p.point);
+            emit_civil(p, true);
+        }
     }
 
     void compound(const CivilAddress& gate, Vec at, Vec dir, Vec normal, Random& rng) {
