@@ -631,8 +631,13 @@ private:
         return false;
     }
 
-    // Text with no known name at its start and no generic before the next number: a POI or
-    // compound when it stands before building numbers or after the road, otherwise leftover.
+    // A number in Chinese numerals without 号 that ends the address at k (…吴家兜三十二).
+    bool numeral_ends_address(std::size_t k) const {
+        std::size_t j = k;
+        while (j < n_ && is_chinese_numeral(s_[j])) ++j;
+        return j > k && j == n_ && chinese_numeral_value(std::u32string_view{s_}.substr(k, j - k));
+    }
+
     // Unknown text b..e: a place (compound, its parts, a natural village) or left over.
     // `names` when what follows shows it names a place (a locating word, a contact note).
     void unknown(std::size_t b, std::size_t e, bool names = false) {
@@ -726,7 +731,8 @@ private:
         case Kind::hamlet:
             // A natural village stands between a village and a door number (杨家浜12号).
             level = Level::hamlet;
-            return has(Level::community) && !has(Level::hamlet) && !has(Level::road) && !has(Level::number) && e < n_ && starts_number(e);
+            return has(Level::community) && !has(Level::hamlet) && !has(Level::road) && !has(Level::number) && e < n_ &&
+                   (starts_number(e) || numeral_ends_address(e));
         }
         (void)b;
         return false;

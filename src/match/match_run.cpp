@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <optional>
 #include <thread>
 #include <unordered_map>
@@ -106,6 +107,16 @@ std::vector<Record> load(store::Database& db, std::int64_t dataset, bool police,
     return out;
 }
 
+// A natural village written without its village is placed no further than this from its
+// plate: villages of a town lie kilometres apart, a village's plates within one.
+constexpr double village_reach_m = 1000.0;
+
+struct FuzzyPlace {
+    std::string key_road;
+    double score;
+    std::string why;
+};
+
 class Matcher {
 public:
     // formers: current road name -> its former names (the place-name history).
@@ -166,9 +177,44 @@ public:
         if (!p.keys[road].empty() && !places_.contains(p.keys[road])) {
             const auto parts = split_key(p.keys[road]);
             std::string place = parts.size() > 1 ? parts[1] : parts[0];
-            // A natural village without its village (/孙嘉桥) is looked for by its own name.
-            if (place.starts_with("/")) place = place.substr(1);
-            for (const auto& [candidate, score, why] : fuzzy_places(p.keys[road], place)) {
+            // A natural village without its village (/孙嘉桥) is looked for by its own name; the
+            // same name in several villages of the town is settled by distance: the nearest
+            // plate with the number, within a village's reach.
+            const bool villageless = place.starts_with("/");
+            if (villageless) place = place.substr(1);
+            const auto candidates = fuzzy_places(p.keys[road], place);
+            if (villageless) {
+                for (int k = room; k >= plate; --k) {
+                    const auto& key = p.keys[static_cast<std::size_t>(k)];
+                    if (key.empty()) continue;
+                    std::vector<int> plates;
+                    std::map<int, const FuzzyPlace*> from;
+                    for (const auto& c : candidates) {
+                        if (auto it = by_key_[k].find(c.key_road + key.substr(p.keys[road].size())); it != by_key_[k].end()) {
+                            for (int i : it->second) {
+                                plates.push_back(i);
+                                from.emplace(i, &c);
+                            }
+                        }
+                    }
+                    if (plates.empty() || !choose(p, plates, r, rejected)) continue;
+                    if (r.distance && *r.distance > village_reach_m) {
+                        r = Result{};
+                        r.police_id = p.id;
+                        continue;
+                    }
+                    const FuzzyPlace& c = *from.at(*r.civil_index);
+                    r.ties = 0;
+                    r.level = "fuzzy";
+                    r.score = c.score;
+                    const auto cparts = split_key(c.key_road);
+                    r.reason = place + " read as " + (cparts.size() > 1 ? cparts[1] : cparts[0]) + " (" + c.why + "; written without its village, the nearest of " +
+                               std::to_string(candidates.size()) + " of that name in reach); " + agreement(c.key_road + key.substr(p.keys[road].size()), k);
+                    finish_reason(p, r);
+                    return r;
+                }
+            }
+            for (const auto& [candidate, score, why] : villageless ? std::vector<FuzzyPlace>{} : candidates) {
                 for (int k = room; k >= plate; --k) {
                     const auto& key = p.keys[static_cast<std::size_t>(k)];
                     if (key.empty()) continue;
@@ -289,11 +335,6 @@ private:
         return best;
     }
 
-    struct FuzzyPlace {
-        std::string key_road;
-        double score;
-        std::string why;
-    };
 
     std::vector<FuzzyPlace> fuzzy_places(const std::string& key_road, const std::string& place) const {
         std::vector<FuzzyPlace> out;

@@ -30,7 +30,7 @@ TEST_CASE("matched pairs meet the precision and recall bars on two seeds, unregi
         CHECK(ev.overall.recall() >= 0.98);
         CHECK(ev.unregistered > 50);
         CHECK(ev.unregistered_linked == 0);
-        for (const char* v : {"former_name", "unit_words", "numerals", "typo"}) {
+        for (const char* v : {"former_name", "unit_words", "numerals", "typo", "no_hao", "village_dropped", "text_short"}) {
             INFO(v);
             if (ev.by_variation.contains(v)) CHECK(ev.by_variation.at(v).recall() >= 0.98);
         }
