@@ -26,7 +26,7 @@ psql -q -h "$cluster" -U postgres -c "CREATE DATABASE province" postgres
 psql -q -h "$cluster" -U postgres -c "CREATE EXTENSION postgis" province
 
 # A road with 5,000 plates to rename later (in the registry before the first publication).
-sqlite3 "$db" <<SQL
+add_long_road "$db" 5000
 .load mod_spatialite
 BEGIN;
 INSERT INTO place_names(name, pinyin, pinyin_key, pinyin_initials, category_code, division_code, status, geom)

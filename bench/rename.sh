@@ -12,7 +12,7 @@ db="$BENCH_OUT/rename.sqlite"
 rm -f "$db" "$db-wal" "$db-shm"
 sqlite3 "$base" ".backup '$db'"
 # A long road east of 当湖街道's plates, with N door plates on both sides.
-sqlite3 "$db" <<SQL
+add_long_road "$db" "$plates"
 .load mod_spatialite
 BEGIN;
 INSERT INTO place_names(name, pinyin, pinyin_key, pinyin_initials, category_code, division_code, status, geom)
