@@ -13,17 +13,6 @@ rm -f "$db" "$db-wal" "$db-shm"
 sqlite3 "$base" ".backup '$db'"
 # A long road east of 当湖街道's plates, with N door plates on both sides.
 add_long_road "$db" "$plates"
-.load mod_spatialite
-BEGIN;
-INSERT INTO place_names(name, pinyin, pinyin_key, pinyin_initials, category_code, division_code, status, geom)
-  VALUES ('测试长路', 'Ceshichang Lu', 'ceshichanglu', 'cscl', 'D-ROAD', '330482001000', 'registered',
-          GeomFromText('LINESTRING(121.03 30.72, 121.13 30.72)', 4490));
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $plates)
-INSERT INTO door_plates(plate_type, place_name_id, number, town_code, standard_address, geom)
-  SELECT 'door', (SELECT max(id) FROM place_names), i, '330482001000', '浙江省嘉兴市平湖市当湖街道测试长路' || i || '号',
-         MakePoint(121.03 + i * 0.00001, 30.72 + CASE i % 2 WHEN 1 THEN 0.0001 ELSE -0.0001 END, 4490) FROM n;
-COMMIT;
-SQL
 road=$(sqlite3 "$db" "SELECT max(id) FROM place_names")
 start=$(date +%s.%N)
 "$DIMING" names rename --db "$db" "$road" --to 测试新路 --doc '平政地〔2026〕99号' --decided 2026-07-01 --effective 2026-08-01 > "$BENCH_OUT/rename.json"
