@@ -317,7 +317,16 @@ private:
             while (j < n_ && is_digit(s_[j])) v += static_cast<char>(s_[j++]);
             return Token{v, j};
         }
-        if (is_letter(s_[i])) return Token{std::string(1, static_cast<char>(s_[i])), i + 1};
+        if (is_letter(s_[i])) {
+            // A building's designation may start with letters (A12栋, AA座): one token with
+            // the digits after it, when a unit word follows.
+            std::size_t j = i;
+            std::string v;
+            while (j < n_ && j < i + 2 && is_letter(s_[j])) v += static_cast<char>(s_[j++]);
+            while (j < n_ && is_digit(s_[j]) && j < i + 8) v += static_cast<char>(s_[j++]);
+            if (j > i + 1 && unit_at(j)) return Token{v, j};
+            return Token{std::string(1, static_cast<char>(s_[i])), i + 1};
+        }
         if (is_chinese_numeral(s_[i])) {
             std::size_t j = i;
             while (j < n_ && is_chinese_numeral(s_[j])) ++j;
@@ -397,7 +406,11 @@ private:
                 i_ = j;
                 return true;
             }
-            if (!has(Level::number) && !has(Level::building) && chain.size() == 2 &&
+            if (!has(Level::building) && chain.size() == 2 && trailing && trailing->unit == Unit::building) {
+                // 0-12号楼, A-3栋: one building's designation.
+                e = j + trailing->word.size();
+                add(Level::building, b, e, strip_zeros(chain[0]) + "-" + strip_zeros(chain[1]), "number");
+            } else if (!has(Level::number) && !has(Level::building) && chain.size() == 2 &&
                 (has(Level::road) || has(Level::hamlet) || (trailing && trailing->unit == Unit::door))) {
                 door(b, e, chain[0], chain[1]);
             } else if (has(Level::building) && !has(Level::unit) && chain.size() == 2) {
@@ -620,8 +633,9 @@ private:
     bool starts_number(std::size_t k) const {
         if (is_digit(s_[k]) || s_[k] == U'-') return true;
         if (is_letter(s_[k])) {
-            auto u = unit_at(k + 1);
-            return (u && u->unit != Unit::door) || (k + 1 < n_ && s_[k + 1] == U'-');
+            const auto token = read_number(k);
+            auto u = unit_at(token->end);
+            return (u && u->unit != Unit::door) || (token->end < n_ && s_[token->end] == U'-');
         }
         if (is_chinese_numeral(s_[k])) {
             std::size_t j = k;
