@@ -216,7 +216,9 @@ const std::map<std::string, Doc>& docs() {
 }
 
 json response_schema(const std::string& key, int status, const std::string& media_type) {
-    if (auto known = answer_schema(key, status)) return *known;
+    if (media_type.find("json") != std::string::npos) {
+        if (auto known = answer_schema(key, status)) return *known;
+    }
     if (media_type.rfind("text/", 0) == 0 || media_type.find("svg") != std::string::npos) return json{{"type", "string"}};
     return json{{"type", "string"}, {"format", "binary"}};
 }
