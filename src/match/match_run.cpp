@@ -214,7 +214,8 @@ public:
                     return r;
                 }
             }
-            for (const auto& [candidate, score, why] : villageless ? std::vector<FuzzyPlace>{} : candidates) {
+            for (const auto& [candidate, score, why] : candidates) {
+                if (villageless) break; // settled by distance above
                 for (int k = room; k >= plate; --k) {
                     const auto& key = p.keys[static_cast<std::size_t>(k)];
                     if (key.empty()) continue;
