@@ -199,6 +199,28 @@ address::AddressComponents reconcile(const address::AddressComponents& text, con
     return out;
 }
 
+// The address the component columns write out, each bare value with its unit word (3 → 3幢,
+// 12 and 附号 1 → 12-1号); "" when they hold no street, number, building, unit or room.
+std::string columns_address(const SourceLayer& l, const SourceRow& row) {
+    std::string parts;
+    for (const char* f : {"road", "number", "building", "unit", "room"}) parts += field_value(l, row, f);
+    if (parts.empty()) return {};
+    const std::string suffix = field_value(l, row, "suffix");
+    std::string out;
+    for (const char* f : {"province", "city", "county", "town", "community", "hamlet", "road", "number", "compound", "building", "unit", "room"}) {
+        std::string v = field_value(l, row, f);
+        const std::string_view name{f};
+        if (!v.empty() && std::isalnum(static_cast<unsigned char>(v.back()))) {
+            if (name == "number") v += (suffix.empty() ? "" : "-" + suffix) + "号";
+            else if (name == "building") v += "幢";
+            else if (name == "unit") v += "单元";
+            else if (name == "room") v += "室";
+        }
+        out += v;
+    }
+    return out;
+}
+
 } // namespace
 
 void prepare_source_address(const SourceLayer& l, const SourceRow& row, const address::Gazetteer& gazetteer, const Extent& extent,
@@ -224,24 +246,8 @@ void prepare_source_address(const SourceLayer& l, const SourceRow& row, const ad
         a = address::parse(out.text, gazetteer);
         // Free text and the columns both: read both, the columns settle what the text lacks or
         // says otherwise.
-        if (column_value(row, l.address_col).empty() == false) {
-            std::string parts;
-            for (const char* f : {"road", "number", "building", "unit", "room"}) parts += field_value(l, row, f);
-            if (!parts.empty()) {
-                // Columns may carry their unit word (3幢) or not (3): a bare value gets it.
-                std::string columns;
-                for (const char* f : {"province", "city", "county", "town", "community", "hamlet", "road", "number", "compound", "building", "unit", "room"}) {
-                    std::string v = field_value(l, row, f);
-                    const std::string_view name{f};
-                    if (!v.empty() && std::isalnum(static_cast<unsigned char>(v.back()))) {
-                        // A 附号 kept in its own column (12 and 1: 12-1号).
-                        if (name == "number") v += (field_value(l, row, "suffix").empty() ? "" : "-" + field_value(l, row, "suffix")) + "号";
-                        else if (name == "building") v += "幢";
-                        else if (name == "unit") v += "单元";
-                        else if (name == "room") v += "室";
-                    }
-                    columns += v;
-                }
+        if (!column_value(row, l.address_col).empty()) {
+            if (const std::string columns = columns_address(l, row); !columns.empty()) {
                 a = reconcile(a, address::parse(columns, gazetteer), gazetteer);
             }
         }
