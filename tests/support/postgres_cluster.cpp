@@ -41,34 +41,25 @@ PostgresCluster::PostgresCluster() : bin_{postgres_bin()} {
         if (!pw) throw std::runtime_error{"running as root, and there is no postgres user to run the server as (install postgresql-15)"};
         if (chown(dir_.c_str(), pw->pw_uid, pw->pw_gid) != 0) throw std::runtime_error{"cannot hand " + dir_.string() + " to the postgres user"};
     }
-    auto run = [&](const std::string& program, std::vector<std::string> args) {
-        const std::string path = (bin_ / program).string();
-        if (as_postgres_) {
-            args.insert(args.begin(), {"-u", "postgres", "--", path});
-            return run_program("runuser", args);
-        }
-        return run_program(path, args);
-    };
     const auto data = (dir_ / "data").string();
-    auto init = run("initdb", {"-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"});
+    auto init = run_server_program("initdb", {"-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"});
     if (init.exit_code != 0) throw std::runtime_error{"initdb failed: " + init.out + init.err};
-    auto start = run("pg_ctl", {"-D", data, "-l", (dir_ / "server.log").string(), "-w", "-t", "60", "-o",
+    auto start = run_server_program("pg_ctl", {"-D", data, "-l", (dir_ / "server.log").string(), "-w", "-t", "60", "-o",
                                 "-k " + dir_.string() + " -c listen_addresses= -c fsync=off -c full_page_writes=off", "start"});
     if (start.exit_code != 0) throw std::runtime_error{"pg_ctl start failed: " + start.out + start.err + read_file(dir_ / "server.log")};
 }
 
 PostgresCluster::~PostgresCluster() {
-    const std::string path = (bin_ / "pg_ctl").string();
-    const std::vector<std::string> args{"-D", (dir_ / "data").string(), "-m", "immediate", "-w", "stop"};
-    if (as_postgres_) {
-        std::vector<std::string> a{"-u", "postgres", "--", path};
-        a.insert(a.end(), args.begin(), args.end());
-        run_program("runuser", a);
-    } else {
-        run_program(path, args);
-    }
+    run_server_program("pg_ctl", {"-D", (dir_ / "data").string(), "-m", "immediate", "-w", "stop"});
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
+}
+
+CommandResult PostgresCluster::run_server_program(const std::string& program, std::vector<std::string> args) const {
+    const std::string path = (bin_ / program).string();
+    if (!as_postgres_) return run_program(path, args);
+    args.insert(args.begin(), {"-u", "postgres", "--", path});
+    return run_program("runuser", args);
 }
 
 std::string PostgresCluster::conninfo(const std::string& database) const {

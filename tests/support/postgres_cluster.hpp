@@ -3,10 +3,13 @@
 // fresh folder, listening only on a Unix socket there, fsync off; stopped and removed at
 // scope exit. As root, the server runs as the `postgres` user (it refuses to run as root).
 
+#include "support/temp_dir.hpp"
+
 #include <libpq-fe.h>
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace diming::testing {
 
@@ -25,6 +28,9 @@ public:
     std::int64_t count(const std::string& database, const std::string& sql) const { return std::stoll(query(database, sql)); }
 
 private:
+    // initdb, pg_ctl…: as the postgres user when running as root.
+    CommandResult run_server_program(const std::string& program, std::vector<std::string> args) const;
+
     std::filesystem::path dir_;
     std::filesystem::path bin_;
     bool as_postgres_ = false;
