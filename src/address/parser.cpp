@@ -189,6 +189,9 @@ bool is_digit(char32_t c) { return c >= U'0' && c <= U'9'; }
 // A character a Chinese name is written with (the CJK ideographs).
 bool is_cjk_name_char(char32_t c) { return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF); }
 bool is_letter(char32_t c) { return c >= U'A' && c <= U'Z'; }
+// A character that numbers a compound's phase or part (3区, A区, 二期).
+bool numbers_a_part(char32_t c) { return is_digit(c) || is_letter(c) || std::u32string_view{U"一二三四五六七八九十"}.find(c) != std::u32string_view::npos; }
+
 
 int admin_rank(Level l) { return static_cast<int>(l); }
 
@@ -719,7 +722,7 @@ private:
         case Kind::county:
             level = Level::county;
             // 二区, A区: a part of a compound, not a district.
-            if (s_[e - 1] == U'区' && e - b >= 2 && (is_digit(s_[e - 2]) || is_letter(s_[e - 2]) || std::u32string_view{U"一二三四五六七八九十"}.find(s_[e - 2]) != std::u32string_view::npos)) return false;
+            if (s_[e - 1] == U'区' && e - b >= 2 && numbers_a_part(s_[e - 2])) return false;
             return admin_open && admin_level_ < admin_rank(Level::county);
         case Kind::town:
             level = Level::town;
@@ -843,9 +846,8 @@ private:
     // a name of two characters or more; b when it does not.
     std::size_t phase_start(std::size_t b, std::size_t e) const {
         if (e - b < 4 || (s_[e - 1] != U'期' && s_[e - 1] != U'区')) return b;
-        static constexpr std::u32string_view numerals = U"一二三四五六七八九十";
         std::size_t p = e - 1;
-        while (p > b && (is_digit(s_[p - 1]) || is_letter(s_[p - 1]) || numerals.find(s_[p - 1]) != std::u32string_view::npos)) --p;
+        while (p > b && numbers_a_part(s_[p - 1])) --p;
         if (p == e - 1 || p - b < 2) return b;
         return p;
     }
