@@ -31,34 +31,43 @@ BulkSpatialLoad::BulkSpatialLoad(Database& db, std::string table, std::string co
     for (const auto& n : names) db_.exec("DROP TRIGGER \"" + n + "\"");
 }
 
-void BulkSpatialLoad::index_point(std::int64_t rowid, double x, double y) {
-    if (!index_point_) {
-        index_point_.emplace(db_.prepare("INSERT INTO \"idx_" + table_ + "_" + column_ + "\"(pkid, xmin, xmax, ymin, ymax) VALUES (?1, ?2, ?2, ?3, ?3)"));
-    }
-    index_point_->bind(1, rowid).bind(2, x).bind(3, y).run();
-    ++indexed_inline_;
-}
+void BulkSpatialLoad::index_point(std::int64_t rowid, double x, double y) { noted_.push_back(rtree_entry(rowid, x, x, y, y)); }
 
 std::int64_t BulkSpatialLoad::finish() {
     if (finished_) return 0;
     const std::string t = "\"" + table_ + "\"", c = "\"" + column_ + "\"";
-    // The type and SRID check the dropped trigger would have made, for the new rows at once.
-    auto bad = db_.prepare("SELECT count(*) FROM " + t + " WHERE rowid >= ?1 AND " + c + " IS NOT NULL AND "
-                           "(ST_Srid(" + c + ") <> (SELECT srid FROM geometry_columns WHERE lower(f_table_name) = lower(?2) AND lower(f_geometry_column) = lower(?3)))");
-    bad.bind_all(first_new_rowid_, table_, column_);
-    bad.step();
-    if (bad.column_int(0) > 0) throw database_error{table_ + "." + column_ + ": " + std::to_string(bad.column_int(0)) + " new geometries have the wrong SRID"};
-    // One pass in row order: rows arrive in the order of their source, which is spatially
-    // coherent enough that sorting first (tried: by x) costs more than it saves.
-    std::int64_t indexed = indexed_inline_;
-    if (indexed_inline_ == 0) {
-        auto index = db_.prepare("INSERT INTO \"idx_" + table_ + "_" + column_ + "\"(pkid, xmin, xmax, ymin, ymax) "
-                                 "SELECT rowid, MbrMinX(" + c + "), MbrMaxX(" + c + "), MbrMinY(" + c + "), MbrMaxY(" + c + ") FROM " + t +
+    const std::string rtree = "idx_" + table_ + "_" + column_;
+    std::vector<RtreeEntry> fresh = std::move(noted_);
+    noted_.clear();
+    if (fresh.empty()) {
+        // Rows written by SQL: the type and SRID check the dropped trigger would have made, for
+        // the new rows at once, and their boxes read back.
+        auto bad = db_.prepare("SELECT count(*) FROM " + t + " WHERE rowid >= ?1 AND " + c + " IS NOT NULL AND "
+                               "(ST_Srid(" + c + ") <> (SELECT srid FROM geometry_columns WHERE lower(f_table_name) = lower(?2) AND lower(f_geometry_column) = lower(?3)))");
+        bad.bind_all(first_new_rowid_, table_, column_);
+        bad.step();
+        if (bad.column_int(0) > 0) throw database_error{table_ + "." + column_ + ": " + std::to_string(bad.column_int(0)) + " new geometries have the wrong SRID"};
+        auto boxes = db_.prepare("SELECT rowid, MbrMinX(" + c + "), MbrMaxX(" + c + "), MbrMinY(" + c + "), MbrMaxY(" + c + ") FROM " + t +
                                  " WHERE rowid >= ?1 AND " + c + " IS NOT NULL");
-        index.bind(1, first_new_rowid_);
-        index.run();
-        indexed = db_.changes();
+        boxes.bind(1, first_new_rowid_);
+        while (boxes.step()) {
+            fresh.push_back(rtree_entry(boxes.column_int(0), boxes.column_double(1), boxes.column_double(2), boxes.column_double(3), boxes.column_double(4)));
+        }
     }
+    auto existing = db_.prepare("SELECT count(*) FROM \"" + rtree + "_rowid\"");
+    existing.step();
+    if (fresh.empty()) {
+    } else if (static_cast<std::int64_t>(fresh.size()) * 2 >= existing.column_int(0)) {
+        // Many new rows against few indexed: the whole index packed again, old entries too.
+        auto all = rtree_entries(db_, rtree);
+        all.insert(all.end(), fresh.begin(), fresh.end());
+        pack_rtree(db_, rtree, all);
+    } else {
+        // A few rows into a large index: the R*Tree's own insertion keeps its shape.
+        auto insert = db_.prepare("INSERT INTO \"" + rtree + "\"(pkid, xmin, xmax, ymin, ymax) VALUES (?1, ?2, ?3, ?4, ?5)");
+        for (const auto& e : fresh) insert.bind(1, e.id).bind(2, double{e.min_x}).bind(3, double{e.max_x}).bind(4, double{e.min_y}).bind(5, double{e.max_y}).run();
+    }
+    const auto indexed = static_cast<std::int64_t>(fresh.size());
     db_.prepare("UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
                 "WHERE lower(f_table_name) = lower(?1) AND lower(f_geometry_column) = lower(?2)")
         .bind_all(table_, column_)
