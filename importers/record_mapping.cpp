@@ -4,11 +4,13 @@
 #include "core/geos.hpp"
 #include "core/text.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cpl_conv.h>
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -70,16 +72,17 @@ std::variant<std::monostate, crs::LonLat, Reject> point_of(const SourceLayer& l,
         x = row.gx;
         y = row.gy;
     }
-    const std::string xy = "(" + std::to_string(x) + ", " + std::to_string(y) + ")";
+    // Written out only for a rejection: formatting two doubles costs more than the checks.
+    auto xy = [&] { return "(" + std::to_string(x) + ", " + std::to_string(y) + ")"; };
     if (x == 0 && y == 0) return Reject{"coordinates", "coordinates-zero", "coordinates are 0,0"};
     const auto p = l.transform->to_storage(x, y);
-    if (!p) return Reject{"coordinates", "coordinates-untransformable", xy + " cannot be transformed: " + l.transform->description()};
+    if (!p) return Reject{"coordinates", "coordinates-untransformable", xy() + " cannot be transformed: " + l.transform->description()};
     if (!e.contains(p->lon, p->lat)) {
         const auto swapped = l.transform->to_storage(y, x);
         if (swapped && e.contains(swapped->lon, swapped->lat)) {
-            return Reject{"coordinates", "coordinates-swapped", "longitude and latitude are swapped " + xy};
+            return Reject{"coordinates", "coordinates-swapped", "longitude and latitude are swapped " + xy()};
         }
-        return Reject{"coordinates", "coordinates-outside-extent", "outside the registry's extent " + xy};
+        return Reject{"coordinates", "coordinates-outside-extent", "outside the registry's extent " + xy()};
     }
     return *p;
 }
@@ -125,18 +128,37 @@ std::string address_text(const SourceLayer& l, const SourceRow& row) {
     return s;
 }
 
+// The components as one JSON object, keys in byte order and a level written twice taking the
+// later value (what a json object would hold), written member by member: a million rows'
+// worth of json objects built and dropped was a tenth of an import's parsing.
 std::string components_json(const address::AddressComponents& a) {
-    json c = json::object();
-    for (const auto& comp : a.components) c[address::to_string(comp.level)] = comp.text;
-    if (!a.suffix.empty()) c["suffix"] = a.suffix;
-    if (!a.leftover.empty()) c["leftover"] = a.leftover;
-    if (!a.notes.empty()) c["notes"] = a.notes;
+    std::vector<std::pair<std::string_view, std::string>> members;
+    auto set = [&](std::string_view key, std::string value) {
+        for (auto& m : members) {
+            if (m.first == key) return void(m.second = std::move(value));
+        }
+        members.emplace_back(key, std::move(value));
+    };
+    for (const auto& comp : a.components) set(address::to_string(comp.level), json(comp.text).dump());
+    if (!a.suffix.empty()) set("suffix", json(a.suffix).dump());
+    if (!a.leftover.empty()) set("leftover", json(a.leftover).dump());
+    if (!a.notes.empty()) set("notes", json(a.notes).dump());
     if (!a.road_candidates.empty()) {
         json rc = json::array();
         for (const auto& r : a.road_candidates) rc.push_back({{"name", r.name}, {"score", r.score}});
-        c["road_candidates"] = rc;
+        set("road_candidates", rc.dump());
     }
-    return c.dump();
+    std::sort(members.begin(), members.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::string out = "{";
+    for (const auto& [key, value] : members) {
+        if (out.size() > 1) out += ',';
+        out += '"'; // the keys are diming's own ASCII names (levels, suffix, notes…): nothing to escape
+        out += key;
+        out += "\":";
+        out += value;
+    }
+    out += '}';
+    return out;
 }
 
 bool known(const address::Component* c) { return c && (c->how == "gazetteer" || c->how == "former-name" || c->how == "alias"); }
@@ -201,13 +223,15 @@ address::AddressComponents reconcile(const address::AddressComponents& text, con
 
 // The address the component columns write out, each bare value with its unit word (3 → 3幢,
 // 12 and 附号 1 → 12-1号); "" when they hold no street, number, building, unit or room.
-std::string columns_address(const SourceLayer& l, const SourceRow& row) {
+// from_road: only the street and what follows it (the parts reconcile compares).
+std::string columns_address(const SourceLayer& l, const SourceRow& row, bool from_road = false) {
     std::string parts;
     for (const char* f : {"road", "number", "building", "unit", "room"}) parts += field_value(l, row, f);
     if (parts.empty()) return {};
     const std::string suffix = field_value(l, row, "suffix");
     std::string out;
-    for (const char* f : {"province", "city", "county", "town", "community", "hamlet", "road", "number", "compound", "building", "unit", "room"}) {
+    static constexpr const char* all[] = {"province", "city", "county", "town", "community", "hamlet", "road", "number", "compound", "building", "unit", "room"};
+    for (const char* f : std::span{all}.subspan(from_road ? 6 : 0)) {
         std::string v = field_value(l, row, f);
         const std::string_view name{f};
         if (!v.empty() && std::isalnum(static_cast<unsigned char>(v.back()))) {
@@ -221,16 +245,20 @@ std::string columns_address(const SourceLayer& l, const SourceRow& row) {
     return out;
 }
 
+bool ends_with_columns(const std::string& text, const std::string& columns_from_road) {
+    return !columns_from_road.empty() && text.ends_with(columns_from_road);
+}
+
 } // namespace
 
 void prepare_source_address(const SourceLayer& l, const SourceRow& row, const address::Gazetteer& gazetteer, const Extent& extent,
-                            std::unordered_set<std::string>& ids, bool from_plate, std::optional<crs::LonLat> known_point,
+                            std::unordered_set<std::string>* ids, bool from_plate, std::optional<crs::LonLat> known_point,
                             PreparedAddress& out) {
     out.number = row.number;
     if (l.id_col >= 0) {
         out.id = column_value(row, l.id_col);
         if (out.id.empty()) return void(out.reject = Reject{l.mapping->id_column, "id-empty", "empty id"});
-        if (!ids.insert(out.id).second) return void(out.reject = Reject{l.mapping->id_column, "id-duplicate", "id " + out.id + " appears again"});
+        if (ids && !ids->insert(out.id).second) return void(out.reject = Reject{l.mapping->id_column, "id-duplicate", "id " + out.id + " appears again"});
     }
     out.text = address_text(l, row);
     const std::string address_field = l.mapping->address_column.empty() ? "address" : l.mapping->address_column;
@@ -246,7 +274,10 @@ void prepare_source_address(const SourceLayer& l, const SourceRow& row, const ad
         a = address::parse(out.text, gazetteer);
         // Free text and the columns both: read both, the columns settle what the text lacks or
         // says otherwise.
-        if (!column_value(row, l.address_col).empty()) {
+        // Unless the text ends with the columns' own street-to-room written out character for
+        // character: then it says what they say, and a second reading (half an import's
+        // parsing) would settle nothing.
+        if (!column_value(row, l.address_col).empty() && !ends_with_columns(out.text, columns_address(l, row, true))) {
             if (const std::string columns = columns_address(l, row); !columns.empty()) {
                 a = reconcile(a, address::parse(columns, gazetteer), gazetteer);
             }

@@ -8,6 +8,7 @@
 #include "importers/rejects.hpp"
 #include "importers/source_reader.hpp"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -47,14 +48,16 @@ struct PreparedAddress {
     std::string raw_json;
     std::optional<Reject> reject;
     std::string id, text, components, town_code, community_code, key_road, key_plate, key_building, key_room, flags;
+    std::array<std::uint64_t, 2> id_digest{}; // of id, for the check that ids are unique
     std::optional<crs::LonLat> point;
 };
 
-// Maps a row to a source address: id (unique within the layer, tracked in ids), address text
+// Maps a row to a source address: id (unique within the layer, tracked in ids; without ids the
+// caller checks that in the rows' order), address text
 // (the address column, else the component columns joined), point, parsed components.
 // from_plate: the row is a civil door plate whose point is already known.
 void prepare_source_address(const SourceLayer& layer, const SourceRow& row, const address::Gazetteer& gazetteer,
-                            const Extent& extent, std::unordered_set<std::string>& ids, bool from_plate,
+                            const Extent& extent, std::unordered_set<std::string>* ids, bool from_plate,
                             std::optional<crs::LonLat> known_point, PreparedAddress& out);
 
 } // namespace diming::import

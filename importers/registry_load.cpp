@@ -1,12 +1,16 @@
 #include "importers/registry_load.hpp"
 
 #include "core/bounded_queue.hpp"
+#include "core/digest.hpp"
 #include "core/progress.hpp"
 #include "core/text.hpp"
 #include "division/division_code.hpp"
 #include "pinyin/romanizer.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <exception>
+#include <mutex>
 #include <set>
 #include <thread>
 #include <unordered_set>
@@ -33,16 +37,65 @@ std::optional<Extent> registry_extent(const store::Database& db) {
 
 namespace {
 
+// The ids a layer has given so far, for the check that each appears once, kept as 128-bit
+// digests in one open-addressing table: 16 bytes an id instead of a string and a hash node
+// each (ten million ids in ~256 MiB, not ~1 GiB).
+class SeenIds {
+public:
+    // False when the id was seen before.
+    bool insert(const std::array<std::uint64_t, 2>& digest) {
+        if ((used_ + 1) * 10 > slots_.size() * 7) grow();
+        if (place(slots_, digest)) {
+            ++used_;
+            return true;
+        }
+        return false;
+    }
+
+private:
+    using Digest = std::array<std::uint64_t, 2>;
+    static constexpr Digest empty{0, 0}; // a digest of all zeros is taken as the one after it
+    static Digest stored(Digest d) { return d == empty ? Digest{0, 1} : d; }
+    static bool place(std::vector<Digest>& slots, const Digest& digest) {
+        const Digest d = stored(digest);
+        const std::size_t mask = slots.size() - 1;
+        for (std::size_t i = d[0] & mask;; i = (i + 1) & mask) {
+            if (slots[i] == d) return false;
+            if (slots[i] == empty) {
+                slots[i] = d;
+                return true;
+            }
+        }
+    }
+    void grow() {
+        std::vector<Digest> bigger(slots_.empty() ? 1 << 16 : slots_.size() * 2, empty);
+        for (const auto& d : slots_) {
+            if (d != empty) place(bigger, d);
+        }
+        slots_ = std::move(bigger);
+    }
+    std::vector<Digest> slots_;
+    std::size_t used_ = 0;
+};
+
 constexpr std::string_view insert_source_sql =
     "INSERT INTO source_addresses(dataset_id, row_number, source_id, raw, raw_address, components, town_code, "
     "community_code, key_road, key_plate, key_building, key_room, flags, door_plate_id, geom) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, MakePoint(?15, ?16, 4490))";
 
+// p's strings are bound in place (SQLite copies nothing): p outlives the insert.
 void write_source_address(ImportSession& s, store::Statement& insert, const PreparedAddress& p, std::optional<std::int64_t> door_plate_id) {
-    auto opt = [](const std::string& v) { return v.empty() ? std::optional<std::string>{} : std::optional<std::string>{v}; };
-    insert.bind(1, s.result.dataset_id).bind(2, p.number).bind(3, opt(p.id)).bind(4, p.raw_json).bind(5, p.text)
-        .bind(6, p.components).bind(7, opt(p.town_code)).bind(8, opt(p.community_code)).bind(9, p.key_road)
-        .bind(10, p.key_plate).bind(11, p.key_building).bind(12, p.key_room).bind(13, p.flags).bind(14, door_plate_id);
+    auto text_or_null = [&](int index, const std::string& v) {
+        if (v.empty()) insert.bind(index, nullptr);
+        else insert.bind_unowned(index, v);
+    };
+    insert.bind(1, s.result.dataset_id).bind(2, p.number);
+    text_or_null(3, p.id);
+    insert.bind_unowned(4, p.raw_json).bind_unowned(5, p.text).bind_unowned(6, p.components);
+    text_or_null(7, p.town_code);
+    text_or_null(8, p.community_code);
+    insert.bind_unowned(9, p.key_road).bind_unowned(10, p.key_plate).bind_unowned(11, p.key_building).bind_unowned(12, p.key_room)
+        .bind_unowned(13, p.flags).bind(14, door_plate_id);
     if (p.point) insert.bind(15, p.point->lon).bind(16, p.point->lat);
     else insert.bind(15, nullptr).bind(16, nullptr);
     insert.run();
@@ -61,19 +114,36 @@ std::optional<Reject> import_plate(ImportSession& s, const SourceLayer& l, const
 
 } // namespace
 
-// Three stages over the two cores: a reader thread takes rows from GDAL and decodes them,
-// a parser thread checks and parses them, and this thread writes them. The queues are
-// bounded, so memory stays flat however large the file, and batches keep their order.
+// Three stages: a reader thread takes rows from GDAL and decodes them, parser threads (one
+// per core: parsing is most of an import's work) check and parse batches in parallel, and
+// this thread writes them in the file's order, checking that ids are unique as it goes. The
+// queues are bounded, so memory stays flat however large the file.
 void load_addresses(ImportSession& s, const SourceLayer& l) {
     struct ReadBatch {
+        std::uint64_t n = 0;
         std::vector<SourceRow> rows;
         std::vector<std::optional<Reject>> problems;
     };
     using Batch = std::vector<PreparedAddress>;
-    BoundedQueue<ReadBatch> read_queue{8};
-    BoundedQueue<Batch> parsed_queue{8};
+    const unsigned parsers = std::max(1u, std::thread::hardware_concurrency());
+    BoundedQueue<ReadBatch> read_queue{4 * parsers};
+    SequencedQueue<Batch> parsed_queue{4 * parsers};
+    std::mutex errors_mutex;
     std::exception_ptr reader_error, parser_error;
-    std::thread reader{[&] {
+    std::vector<std::thread> threads;
+    struct Join {
+        BoundedQueue<ReadBatch>& a;
+        SequencedQueue<Batch>& b;
+        std::vector<std::thread>& threads;
+        ~Join() {
+            a.close();
+            b.close();
+            for (auto& t : threads) {
+                if (t.joinable()) t.join();
+            }
+        }
+    } join{read_queue, parsed_queue, threads};
+    threads.emplace_back([&] {
         try {
             ReadBatch batch;
             FeatureReader features{l, s.file()}; // GDAL's error handlers are per thread: trapped here
@@ -85,58 +155,58 @@ void load_addresses(ImportSession& s, const SourceLayer& l) {
                 batch.problems.push_back(decode_row(l, row));
                 row.feature = nullptr;
                 if (batch.rows.size() == 512) {
+                    const auto n = batch.n;
                     if (!read_queue.push(std::move(batch))) return;
                     batch = {};
+                    batch.n = n + 1;
                 }
             }
             if (!batch.rows.empty()) read_queue.push(std::move(batch));
         } catch (...) {
             reader_error = std::current_exception();
+            parsed_queue.close(); // the rows after the failure never come
         }
         read_queue.close();
-    }};
-    std::thread parser{[&] {
-        try {
-            std::unordered_set<std::string> ids;
-            while (auto in = read_queue.pop()) {
-                Batch out(in->rows.size());
-                for (std::size_t i = 0; i < in->rows.size(); ++i) {
-                    PreparedAddress& p = out[i];
-                    if (in->problems[i]) {
-                        p.number = in->rows[i].number;
-                        p.reject = in->problems[i];
-                    } else {
-                        prepare_source_address(l, in->rows[i], *s.gazetteer, s.bounds(), ids, false, std::nullopt, p);
+    });
+    std::atomic<unsigned> parsing{parsers};
+    for (unsigned t = 0; t < parsers; ++t) {
+        threads.emplace_back([&] {
+            try {
+                while (auto in = read_queue.pop()) {
+                    Batch out(in->rows.size());
+                    for (std::size_t i = 0; i < in->rows.size(); ++i) {
+                        PreparedAddress& p = out[i];
+                        if (in->problems[i]) {
+                            p.number = in->rows[i].number;
+                            p.reject = in->problems[i];
+                        } else {
+                            prepare_source_address(l, in->rows[i], *s.gazetteer, s.bounds(), nullptr, false, std::nullopt, p);
+                            if (!p.id.empty()) p.id_digest = sha256_128(p.id); // here, on the parsers' cores
+                        }
+                        p.raw_json = std::move(in->rows[i].raw_json);
                     }
-                    p.raw_json = std::move(in->rows[i].raw_json);
+                    if (!parsed_queue.push(in->n, std::move(out))) break;
                 }
-                if (!parsed_queue.push(std::move(out))) break;
+            } catch (...) {
+                std::lock_guard lock{errors_mutex};
+                if (!parser_error) parser_error = std::current_exception();
+                read_queue.close();
+                parsed_queue.close();
             }
-        } catch (...) {
-            parser_error = std::current_exception();
-        }
-        read_queue.close();
-        parsed_queue.close();
-    }};
-    struct Join {
-        BoundedQueue<ReadBatch>& a;
-        BoundedQueue<Batch>& b;
-        std::thread& r;
-        std::thread& p;
-        ~Join() {
-            a.close();
-            b.close();
-            if (r.joinable()) r.join();
-            if (p.joinable()) p.join();
-        }
-    } join{read_queue, parsed_queue, reader, parser};
+            if (--parsing == 0) parsed_queue.close();
+        });
+    }
 
     auto insert = s.db.prepare(insert_source_sql);
     Progress progress{"import " + l.name, l.features, s.req.progress};
+    SeenIds ids;
     std::int64_t imported = 0;
     while (auto batch = parsed_queue.pop()) {
-        for (const auto& p : *batch) {
+        for (auto& p : *batch) {
             ++s.result.rows_read;
+            if (!p.id.empty() && !ids.insert(p.id_digest)) {
+                p.reject = Reject{l.mapping->id_column, "id-duplicate", "id " + p.id + " appears again"};
+            }
             if (p.reject) s.rejects.add(l.name, p.number, *p.reject, p.raw_json);
             else {
                 write_source_address(s, insert, p, std::nullopt);
@@ -147,8 +217,7 @@ void load_addresses(ImportSession& s, const SourceLayer& l) {
         }
     }
     progress.finish();
-    if (reader.joinable()) reader.join();
-    if (parser.joinable()) parser.join();
+    for (auto& t : threads) t.join();
     if (reader_error) std::rethrow_exception(reader_error);
     if (parser_error) std::rethrow_exception(parser_error);
     s.result.rows_imported += imported;
@@ -447,7 +516,7 @@ std::optional<Reject> import_plate(ImportSession& s, const SourceLayer& l, const
     // Every plate is also a civil source record, so the matcher sees both sources alike.
     PreparedAddress prepared;
     prepared.raw_json = row.raw_json;
-    prepare_source_address(l, row, *s.gazetteer, s.bounds(), source_ids, true, point, prepared);
+    prepare_source_address(l, row, *s.gazetteer, s.bounds(), &source_ids, true, point, prepared);
     if (prepared.reject) return prepared.reject;
     write_source_address(s, insert_source, prepared, plate_id);
     s.sources_index->index_point(s.db.last_insert_rowid(), point.lon, point.lat);

@@ -3,11 +3,13 @@
 #include "core/text.hpp"
 
 #include <cpl_conv.h>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <set>
 
 namespace diming::import {
 
@@ -164,7 +166,9 @@ SourceDataset open_source(const ImportRequest& req) {
             throw import_error{file + ": layer " + l.name + " has no geometry; give the profile's x and y columns"};
         }
         l.transform = std::make_unique<CoordinateTransform>(req.profile.crs, m.x_column.empty() ? OGR_L_GetSpatialRef(l.layer) : nullptr);
-        {
+        l.columns_distinct = std::set<std::string>(l.columns.begin(), l.columns.end()).size() == l.columns.size();
+        for (const auto& c : l.columns) l.column_keys.push_back(nlohmann::json(c).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + ":");
+        if (req.progress && isatty(STDERR_FILENO)) { // a bar to draw (counting costs a read of the file)
             // Counting reads the whole layer; an error there is reported with its row by the
             // reading itself (FeatureReader), not as a bare GDAL message now.
             gdal::ErrorTrap quiet;
@@ -190,7 +194,6 @@ void take_point(SourceRow& row) {
 
 std::optional<Reject> decode_row(const SourceLayer& l, SourceRow& row) {
     row.values.resize(l.columns.size());
-    nlohmann::ordered_json raw = nlohmann::ordered_json::object(); // columns in the source's order
     std::optional<Reject> problem;
     if (!l.nul_columns.empty()) {
         if (auto it = l.nul_columns.find(row.number); it != l.nul_columns.end()) {
@@ -212,11 +215,29 @@ std::optional<Reject> decode_row(const SourceLayer& l, SourceRow& row) {
             if (!problem) problem = Reject{l.columns[i], "encoding", "not valid UTF-8 (byte " + std::to_string(*bad) + "); is the file GBK? set the profile's encoding"};
             v = "(undecodable)";
         }
-        raw[l.columns[i]] = v;
         row.values[static_cast<std::size_t>(i)] = std::move(v);
     }
-    row.raw_json = raw.dump();
+    row.raw_json = raw_json(l, row.values);
     return problem;
+}
+
+std::string raw_json(const SourceLayer& l, const std::vector<std::string>& values) {
+    if (!l.columns_distinct) {
+        // Two columns of one name: the object keeps the last, as assignment does.
+        nlohmann::ordered_json raw = nlohmann::ordered_json::object();
+        for (std::size_t i = 0; i < l.columns.size(); ++i) raw[l.columns[i]] = values[i];
+        return raw.dump();
+    }
+    // The object the columns make, in their order, written member by member: each key's JSON
+    // once per layer, each value's by nlohmann, no object built per row.
+    std::string out = "{";
+    for (std::size_t i = 0; i < l.columns.size(); ++i) {
+        if (i) out += ',';
+        out += l.column_keys[i];
+        out += nlohmann::json(values[i]).dump();
+    }
+    out += '}';
+    return out;
 }
 
 FeatureReader::FeatureReader(const SourceLayer& layer, std::string file) : layer_{layer}, file_{std::move(file)} {

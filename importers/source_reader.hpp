@@ -26,11 +26,13 @@ struct SourceLayer {
     OGRLayerH layer = nullptr;
     std::string name;
     std::vector<std::string> columns;
+    bool columns_distinct = true; // GDAL may hand over two columns of one name
+    std::vector<std::string> column_keys; // each column's name as a JSON object key, with its colon
     std::map<std::string, int> field_col; // diming field -> column index
     int id_col = -1, address_col = -1, x_col = -1, y_col = -1;
     std::unique_ptr<CoordinateTransform> transform;
     std::optional<text::Charset> charset; // when GDAL hands us bytes in another encoding
-    std::int64_t features = 0;
+    std::int64_t features = 0; // counted only when progress is shown (counting reads the whole file)
     // Text files only: the column of the first NUL byte in a record (GDAL's strings end at a
     // NUL, so the rest of that value would vanish unseen), by 1-based record number.
     std::map<std::int64_t, int> nul_columns;
@@ -64,6 +66,9 @@ void take_point(SourceRow& row);
 // Decodes every attribute of the row's feature into UTF-8; an undecodable value (or one cut
 // by a NUL byte) rejects the row, naming its column.
 std::optional<Reject> decode_row(const SourceLayer& layer, SourceRow& row);
+
+// The row's values as the JSON object its columns make (the `raw` a source address keeps).
+std::string raw_json(const SourceLayer& layer, const std::vector<std::string>& values);
 
 // Reads a layer's features in order. GDAL's errors on this thread are caught while it lives:
 // next() throws import_error naming the file, the row and GDAL's message when reading failed

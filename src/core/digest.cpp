@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <vector>
@@ -43,6 +44,15 @@ struct Hasher {
 };
 
 } // namespace
+
+std::array<std::uint64_t, 2> sha256_128(std::string_view data) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1) throw library_error{"OpenSSL: SHA-256 failed"};
+    std::array<std::uint64_t, 2> out;
+    std::memcpy(out.data(), md, sizeof out);
+    return out;
+}
 
 std::string sha256_hex(std::string_view data) {
     Hasher h;

@@ -51,6 +51,10 @@ Statement& Statement::bind(int index, std::string_view value) {
                index);
     return *this;
 }
+Statement& Statement::bind_unowned(int index, std::string_view value) {
+    check_bind(sqlite3_bind_text64(stmt_.get(), index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8), index);
+    return *this;
+}
 Statement& Statement::bind_blob(int index, const void* data, std::size_t size) {
     check_bind(sqlite3_bind_blob64(stmt_.get(), index, data, size, SQLITE_TRANSIENT), index);
     return *this;

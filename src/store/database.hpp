@@ -44,6 +44,9 @@ public:
     Statement& bind(int index, const char* value) { return bind(index, std::string_view{value}); }
     Statement& bind(int index, const std::string& value) { return bind(index, std::string_view{value}); }
     Statement& bind_blob(int index, const void* data, std::size_t size);
+    // Text SQLite reads in place instead of copying: it must stay unchanged until the
+    // statement's next step, reset or rebinding (bulk writers binding a batch's own strings).
+    Statement& bind_unowned(int index, std::string_view value);
     template <class T>
     Statement& bind(int index, const std::optional<T>& value) {
         return value ? bind(index, *value) : bind(index, nullptr);

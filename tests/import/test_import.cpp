@@ -321,6 +321,41 @@ TEST_CASE("bad rows go to the rejects file with row, field and reason, and the r
     }
 }
 
+TEST_CASE("rows parsed on several cores are written in the file's order, ids checked in that order across batches") {
+    TempDir dir;
+    auto db = registry(dir);
+    // Thousands of rows: many batches, parsed in parallel. A repeated id is the later row's
+    // fault however far apart the two are, also when the first was rejected for another reason.
+    std::string csv = "id,addr,x,y\n";
+    for (int i = 1; i <= 6000; ++i) {
+        std::string id = std::to_string(i), addr = "人民路" + std::to_string(i) + "号";
+        if (i == 5000) id = "7";       // same id as row 7, thousands of rows before
+        if (i == 10) addr = "";         // rejected (no address); its id is still taken
+        if (i == 5500) id = "10";      // so this one repeats it
+        if (i == 5999) id = "5999x";   // distinct
+        csv += id + "," + addr + ",121.0" + std::to_string(100 + i % 50) + ",30.70" + std::to_string(10 + i % 80) + "\n";
+    }
+    diming::testing::write_file(dir / "p.csv", csv);
+    auto profile = fixture_profile(true);
+    profile.extent = std::array<double, 4>{120.9, 30.55, 121.3, 30.9};
+    const auto r = import::import_dataset(db, request(dir / "p.csv", import::SourceKind::police, profile, dir));
+    CHECK(r.rows_read == 6000);
+    CHECK(r.rows_imported == 5997);
+    CHECK(r.rejected_by_reason.at("id-duplicate") == 2);
+    CHECK(r.rejected_by_reason.at("address-empty") == 1);
+    const auto rejects = gdal::read_csv_table(r.rejects_file, {"layer", "row", "field", "reason", "raw"});
+    REQUIRE(rejects.rows.size() == 3);
+    CHECK(rejects.rows[0][1] == "10");
+    CHECK(rejects.rows[1][1] == "5000");
+    CHECK(rejects.rows[1][2] == "id");
+    CHECK(rejects.rows[1][3] == "id 7 appears again");
+    CHECK(rejects.rows[2][1] == "5500");
+    // Written in the file's order: row numbers and ids rise together.
+    CHECK(count(db, "SELECT count(*) FROM source_addresses a JOIN source_addresses b ON b.id = a.id + 1 WHERE b.row_number <= a.row_number") == 0);
+    CHECK(count(db, "SELECT count(*) FROM source_addresses WHERE raw_address <> '人民路' || row_number || '号'") == 0);
+    CHECK(count(db, "SELECT count(*) FROM idx_source_addresses_geom") == 5997);
+}
+
 TEST_CASE("strict mode fails the whole import on one bad row") {
     TempDir dir;
     auto db = registry(dir);
