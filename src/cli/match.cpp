@@ -17,6 +17,7 @@ void add_match(CLI::App& app) {
         std::int64_t police = 0, civil = 0, run = 0;
         double distance = 50;
         int threads = 2;
+        std::size_t part_records = 200000;
     };
     auto a = std::make_shared<Args>();
     cmd->add_option("--db", a->db, "registry database")->required();
@@ -24,6 +25,8 @@ void add_match(CLI::App& app) {
     cmd->add_option("--civil", a->civil, "civil dataset id");
     cmd->add_option("--distance", a->distance, "metres within which two points agree")->capture_default_str();
     cmd->add_option("--threads", a->threads, "matching threads")->capture_default_str();
+    cmd->add_option("--part-records", a->part_records, "police records matched at a time, whole roads (bounds memory; answers do not depend on it)")
+        ->capture_default_str();
     cmd->add_option("--evaluate", a->run, "instead of matching: score this run against --truth");
     cmd->add_option("--truth", a->truth, "ground truth CSV (police_id,civil_plate_id,variations), e.g. diming sample's truth.csv");
     cmd->callback([a] {
@@ -51,6 +54,7 @@ void add_match(CLI::App& app) {
         o.civil_dataset = a->civil;
         o.distance_m = a->distance;
         o.threads = a->threads;
+        o.part_records = a->part_records;
         o.actor = store::cli_actor();
         const auto s = match::run_match(db, o);
         std::printf("match run %lld: %lld police records against %lld civil plates in %.1f s\n", static_cast<long long>(s.run_id),

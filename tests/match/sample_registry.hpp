@@ -46,8 +46,9 @@ struct SampleRegistry {
         return diming::import::import_dataset(db, r).dataset_id;
     }
 
-    diming::match::MatchSummary run(double distance = 50) {
+    diming::match::MatchSummary run(double distance = 50, std::size_t part_records = 200000) {
         diming::match::MatchOptions o;
+        o.part_records = part_records;
         o.police_dataset = police;
         o.civil_dataset = civil;
         o.distance_m = distance;

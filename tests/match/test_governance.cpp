@@ -467,3 +467,54 @@ TEST_CASE("a civil record decided to be no address is offered to no police recor
     const auto third = r.run();
     CHECK(result(r.db, third.run_id, a.police).civil == a.civil);
 }
+
+TEST_CASE("a run in many small parts gives every record the answer a run in one part gives, decisions included") {
+    // Parts are whole roads; a record may reach beyond its part (a misspelt road read as
+    // another, a plate just across a part's edge, a hand link anywhere): all must be found.
+    Registry r{5, 4000, {{"typo", 0.05}, {"village_dropped", 0.05}}};
+    const auto first = r.run();
+    const auto plates = at_level(r.db, first.run_id, "plate", 40);
+    const auto fuzzy = at_level(r.db, first.run_id, "fuzzy", 5);
+    const auto spatial = at_level(r.db, first.run_id, "spatial", 5);
+    REQUIRE(plates.size() == 40);
+    REQUIRE(!fuzzy.empty());
+    REQUIRE(!spatial.empty());
+    // Decisions of every kind, linking across the dataset.
+    const auto a = result(r.db, first.run_id, plates[0]), b = result(r.db, first.run_id, plates[1]), c = result(r.db, first.run_id, plates[39]);
+    decide(r.db, "reject", a.police, a.civil);
+    decide(r.db, "link", b.police, c.civil);
+    auto far_plate = r.db.prepare("SELECT raw_address FROM source_addresses WHERE id = ?1");
+    far_plate.bind(1, *c.civil);
+    REQUIRE(far_plate.step());
+    decide(r.db, "police_wrong", plates[2], std::nullopt, far_plate.column_text(0)); // corrected to a plate of another road
+    match::decide_civil(r.db, "demolished", *result(r.db, first.run_id, plates[3]).civil, "", "gis-1");
+
+    // A misspelt road whose point lies far from its plate: found only through the places the
+    // road may be read as. An address with no road at all: found only by its point.
+    r.db.exec("UPDATE source_addresses SET geom = MakePoint(X(geom) + 0.03, Y(geom), 4490) WHERE id = " + std::to_string(fuzzy[0]));
+    r.db.exec("UPDATE source_addresses SET key_road = '', key_plate = '', key_building = '', key_room = '' WHERE id = " + std::to_string(plates[5]));
+
+    const auto whole = r.run(50, 1000000);
+    const auto parts = r.run(50, 1); // every road a part of its own
+    auto diff = [&](const char* table, const char* columns) {
+        return r.count(std::string{"SELECT count(*) FROM (SELECT police_address_id, "} + columns + " FROM " + table + " WHERE run_id = " +
+                       std::to_string(whole.run_id) + " EXCEPT SELECT police_address_id, " + columns + " FROM " + table + " WHERE run_id = " +
+                       std::to_string(parts.run_id) + ")");
+    };
+    CHECK(r.count("SELECT count(*) FROM match_results WHERE run_id = " + std::to_string(parts.run_id)) ==
+          r.count("SELECT count(*) FROM match_results WHERE run_id = " + std::to_string(whole.run_id)));
+    CHECK(diff("match_results", "civil_address_id, level, score, distance_m, spatially_consistent, ties, reason, auto_level, auto_civil_address_id, "
+                                "decision_id, decision_kind, changed_since_decision, auto_spatially_consistent") == 0);
+    CHECK(diff("match_attention", "town_code, community_code, road_key, problem, road_problems, worth") == 0);
+    CHECK(r.count("SELECT count(*) FROM match_attention WHERE run_id = " + std::to_string(parts.run_id)) ==
+          r.count("SELECT count(*) FROM match_attention WHERE run_id = " + std::to_string(whole.run_id)));
+    auto s1 = summary(r.db, whole.run_id), s2 = summary(r.db, parts.run_id);
+    s1.erase("seconds");
+    s2.erase("seconds");
+    CHECK(s1 == s2);
+    CHECK(result(r.db, parts.run_id, b.police).civil == c.civil); // the hand link, from another part
+    CHECK(result(r.db, parts.run_id, plates[2]).civil == c.civil); // the corrected address, too
+    CHECK(result(r.db, parts.run_id, a.police).civil != a.civil);
+    for (auto id : fuzzy) CHECK(result(r.db, parts.run_id, id).level == "fuzzy");
+    CHECK(result(r.db, parts.run_id, plates[5]).level == "spatial");
+}

@@ -1,0 +1,117 @@
+#pragma once
+// The matcher's working parts, shared by a run's partitions: the records as the matcher reads
+// them, the index of the civil side's places (every road and village key, by pinyin and by
+// one-edit variants: small, built once for the whole dataset), and the Matcher over one set
+// of civil records (a town's, with what its police records may reach beyond it).
+
+#include "core/proj.hpp"
+#include "store/database.hpp"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace diming::match::detail {
+
+enum KeyLevel { road = 0, plate = 1, building = 2, room = 3 };
+
+struct Record {
+    std::int64_t id = 0;
+    std::optional<std::string> source_id;       // the source's own id (地址编码)
+    std::optional<std::int64_t> door_plate_id;  // civil records that are registry plates
+    std::string town, community;                // police records: for the rates by division
+    std::string raw;                 // the address text as imported
+    std::array<std::string, 4> keys; // road, plate, building, room
+    bool has_point = false;
+    double x = 0, y = 0;             // metres, EPSG:4549
+    bool has_notes = false;
+    std::string components;          // JSON (police only, read for notes)
+};
+
+// "town|place|number|building|unit|room" -> its parts.
+std::vector<std::string> split_key(const std::string& key);
+
+struct Result {
+    std::int64_t police_id = 0;
+    std::optional<std::int64_t> civil_id;
+    std::optional<int> civil_index;
+    std::string level = "unmatched";
+    double score = 0;
+    std::optional<double> distance;
+    int ties = 0;
+    std::string reason;
+    // Governance (governance.hpp): what the automatic matcher answered, the decision applied.
+    std::string auto_level = "unmatched";
+    std::optional<std::int64_t> auto_civil_id;
+    std::optional<double> auto_distance;
+    int auto_ties = 0;
+    std::int64_t decision_id = 0;
+    std::string decision_kind;
+    bool changed_since_decision = false;
+};
+
+// The records of a dataset whose ids are listed (ascending), read in that order.
+std::vector<Record> load_records(store::Database& db, const std::vector<std::int64_t>& ids, bool police, const proj::Transformation& to_metres);
+
+struct FuzzyPlace {
+    std::string key_road;
+    double score;
+    std::string why;
+};
+
+// Every road and village key of the civil dataset, with the names it is known by.
+class PlaceIndex {
+public:
+    // formers: current road name -> its former names (the place-name history).
+    explicit PlaceIndex(const std::unordered_map<std::string, std::vector<std::string>>& formers) : formers_{formers} {}
+    // Keys in the civil records' order, each once (the order ties are reported in).
+    void add(const std::string& key_road);
+    bool contains(const std::string& key_road) const { return places_.contains(key_road); }
+    // Registered places that sound like `place` or are one edit from it, own town first.
+    std::vector<FuzzyPlace> fuzzy_places(const std::string& key_road, const std::string& place) const;
+
+private:
+    const std::unordered_map<std::string, std::vector<std::string>>& formers_;
+    std::unordered_set<std::string> places_;
+    std::unordered_map<std::string, std::vector<std::string>> by_pinyin_;
+    std::unordered_map<std::u32string, std::vector<std::string>> by_deletion_;
+    std::unordered_map<std::string, std::vector<std::u32string>> spelled_; // key_road -> its names, current and former
+};
+
+// A natural village written without its village is placed no further than this from its
+// plate: villages of a town lie kilometres apart, a village's plates within one.
+constexpr double village_reach_m = 1000.0;
+
+class Matcher {
+public:
+    // civil: every civil record a police record to be matched here may reach, in id order.
+    Matcher(const std::vector<Record>& civil, double distance, const PlaceIndex& places);
+
+    // `rejected`: civil records (by index) governance forbids for this record.
+    Result match(const Record& p, const std::unordered_set<int>* rejected = nullptr) const;
+    // A link governance made (confirmed or by hand): whatever the keys say.
+    Result manual(const Record& p, int civil_index) const;
+    std::int64_t cell_of(double x, double y) const;
+
+private:
+    const std::vector<Record>& civil_;
+    double distance_, cell_;
+    const PlaceIndex& places_;
+    std::array<std::unordered_map<std::string, std::vector<int>>, 4> by_key_;
+    std::unordered_map<std::int64_t, std::vector<int>> grid_;
+
+    static double dist(const Record& a, const Record& b);
+    bool choose(const Record& p, const std::vector<int>& candidates, Result& r, const std::unordered_set<int>* rejected) const;
+    std::optional<std::pair<int, double>> nearest_within(double x, double y, const std::unordered_set<int>* rejected) const;
+    static std::string agreement(const std::string& key, int level);
+    void finish_reason(const Record& p, Result& r) const;
+};
+
+// The grid cell of a point for a matching distance (Matcher::cell_of without a Matcher).
+std::int64_t grid_cell(double x, double y, double distance);
+
+} // namespace diming::match::detail
