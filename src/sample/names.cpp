@@ -118,6 +118,7 @@ Names::Names(const std::filesystem::path& data_dir, Random& rng) {
         }
     };
     for (const auto& row : stems.rows) add_stem(row[stems.column("stem")], row[stems.column("pinyin")], 400.0);
+    for (const auto& a : chars.rows) chars_.emplace_back(a[0], a[1]);
     for (const auto& a : chars.rows) {
         for (const auto& b : chars.rows) {
             if (a[0] == b[0]) continue;
@@ -160,6 +161,7 @@ RoadName Names::next_road() {
     while (next_ < last_) {
         if (auto r = take(next_++)) return *r;
     }
+    if (auto r = next_three_character()) return *r;
     throw error{"sample: the road-name space is exhausted; ask for fewer plates"};
 }
 
@@ -167,7 +169,28 @@ RoadName Names::next_former_name() {
     while (last_ > next_) {
         if (auto r = take(--last_)) return *r;
     }
+    if (auto r = next_three_character()) return *r;
     throw error{"sample: the road-name space is exhausted; ask for fewer plates"};
+}
+
+std::optional<RoadName> Names::next_three_character() {
+    const std::uint64_t n = chars_.size(), forms_count = std::size(forms);
+    const std::uint64_t space = n * n * n * forms_count;
+    // A stride prime to the space walks it all, spreading consecutive names over the stems.
+    constexpr std::uint64_t stride = 7919;
+    while (three_ < space) {
+        const std::uint64_t i = (three_++ * stride) % space;
+        const auto& f = forms[i % forms_count];
+        const auto& a = chars_[(i / forms_count) % n];
+        const auto& b = chars_[(i / forms_count / n) % n];
+        const auto& c = chars_[(i / forms_count / n / n) % n];
+        if (a.first == b.first || b.first == c.first || a.first == c.first) continue;
+        RoadName r{a.first + b.first + c.first + f.generic, join_syllables({a.second, b.second, c.second}) + " " + f.pinyin, f.category};
+        if (all_names_.contains(r.name) || !used_pinyin_.insert(pinyin_key(r.pinyin)).second) continue;
+        all_names_.insert(r.name);
+        return r;
+    }
+    return std::nullopt;
 }
 
 std::string Names::next_compound(Random& rng) {

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <map>
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -54,6 +55,11 @@ private:
     std::unordered_set<std::string> all_names_;
     std::set<std::string> used_pinyin_;     // lower-case letters only
     std::size_t next_ = 0, last_ = 0;       // issue from the front, former names from the back
+    // Past the two-character stems (a city's worth of plates): three-character stems, made in
+    // a fixed order as needed, so that the smaller samples stay exactly as they were.
+    std::vector<std::pair<std::string, std::string>> chars_; // character, pinyin
+    std::uint64_t three_ = 0;
+    std::optional<RoadName> next_three_character();
     std::vector<std::string> compound_stems_, compound_generics_;
     std::set<std::string> used_compounds_;
     std::vector<std::pair<std::string, std::string>> surnames_, hamlet_generics_;

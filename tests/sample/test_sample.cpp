@@ -3,6 +3,9 @@
 #include "core/encoding.hpp"
 #include "core/gdal.hpp"
 #include "core/geos.hpp"
+#include "core/text.hpp"
+#include "sample/names.hpp"
+#include "sample/random.hpp"
 #include "sample/sample.hpp"
 #include "support/temp_dir.hpp"
 
@@ -303,4 +306,27 @@ TEST_CASE("bad sample options are refused with the option named") {
     o.rates = {{"typo", 1.5}};
     CHECK_THROWS_WITH(sample::write_sample(o, dir.path()), Catch::Contains("between 0 and 1"));
     CHECK_THROWS_WITH(sample::parse_police_crs("wgs84"), Catch::Contains("gcj02"));
+}
+
+TEST_CASE("a sample of a city's size goes on past the two-character road names with three-character ones, none repeated or homophone") {
+    sample::Random rng{3};
+    sample::Names names{testing::source_dir() / "data", rng};
+    const auto two_character = names.road_names_left();
+    REQUIRE(two_character > 1000);
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < two_character; ++i) CHECK(seen.insert(names.next_road().name).second);
+    // Past them: three characters and a generic, each new, the pinyin of each new too.
+    std::set<std::string> spellings;
+    for (int i = 0; i < 20000; ++i) {
+        const auto r = names.next_road();
+        INFO(r.name << " " << r.pinyin);
+        CHECK(seen.insert(r.name).second);
+        CHECK(text::code_points(r.name) >= 4);
+        std::string key;
+        for (char c : r.pinyin) {
+            if (std::isalpha(static_cast<unsigned char>(c))) key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        CHECK(spellings.insert(key).second);
+    }
+    CHECK(names.next_former_name().name.size() > 0); // former names draw on the same space
 }
