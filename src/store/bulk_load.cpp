@@ -1,20 +1,6 @@
 #include "store/bulk_load.hpp"
 
-#include <cctype>
-
 namespace diming::store {
-
-namespace {
-
-// Identifiers come from diming's own code, never from input; still, refuse anything odd.
-std::string checked_identifier(const std::string& s) {
-    for (char c : s) {
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) throw database_error{"bad identifier: " + s};
-    }
-    return s;
-}
-
-} // namespace
 
 BulkSpatialLoad::BulkSpatialLoad(Database& db, std::string table, std::string column)
     : db_{db}, table_{checked_identifier(table)}, column_{checked_identifier(column)} {

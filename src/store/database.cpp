@@ -1,4 +1,6 @@
 #include "store/database.hpp"
+
+#include <cctype>
 #include "store/spatial_index.hpp"
 
 #include <mutex>
@@ -51,6 +53,13 @@ Statement& Statement::bind(int index, std::string_view value) {
                index);
     return *this;
 }
+std::string checked_identifier(const std::string& name) {
+    for (char c : name) {
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) throw database_error{"bad identifier: " + name};
+    }
+    return name;
+}
+
 Statement& Statement::bind_unowned(int index, std::string_view value) {
     check_bind(sqlite3_bind_text64(stmt_.get(), index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8), index);
     return *this;

@@ -84,6 +84,10 @@ private:
     void check_bind(int rc, int index);
 };
 
+// A table or column name diming's own code puts into SQL text (never one from input): returned
+// as it is when made only of letters, digits and '_', refused otherwise.
+std::string checked_identifier(const std::string& name);
+
 class Database {
 public:
     // Opens the file with SpatiaLite loaded, foreign keys on, WAL journal (writers) and a

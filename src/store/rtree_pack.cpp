@@ -2,20 +2,12 @@
 
 #include <algorithm>
 #include <bit>
-#include <cctype>
 #include <cmath>
 #include <limits>
 
 namespace diming::store {
 
 namespace {
-
-std::string checked(const std::string& s) {
-    for (char c : s) {
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) throw database_error{"bad R*Tree name: " + s};
-    }
-    return s;
-}
 
 // Rounded outwards exactly as rtree.c's rtreeValueDown/rtreeValueUp do, so that a packed
 // entry is the very entry SpatiaLite's trigger would have inserted.
@@ -71,7 +63,7 @@ RtreeEntry rtree_entry(std::int64_t id, double min_x, double max_x, double min_y
 }
 
 std::vector<RtreeEntry> rtree_entries(Database& db, const std::string& rtree) {
-    auto st = db.prepare("SELECT pkid, xmin, xmax, ymin, ymax FROM \"" + checked(rtree) + "\"");
+    auto st = db.prepare("SELECT pkid, xmin, xmax, ymin, ymax FROM \"" + checked_identifier(rtree) + "\"");
     std::vector<RtreeEntry> out;
     while (st.step()) {
         out.push_back({st.column_int(0), static_cast<float>(st.column_double(1)), static_cast<float>(st.column_double(2)),
@@ -81,7 +73,7 @@ std::vector<RtreeEntry> rtree_entries(Database& db, const std::string& rtree) {
 }
 
 void pack_rtree(Database& db, const std::string& rtree, std::vector<RtreeEntry>& entries) {
-    const std::string t = checked(rtree);
+    const std::string t = checked_identifier(rtree);
     // The node size is the root's (rtree.c reads it so on every connection).
     auto size_of = db.prepare("SELECT length(data) FROM \"" + t + "_node\" WHERE nodeno = 1");
     if (!size_of.step()) throw database_error{rtree + ": no root node; not an R*Tree index"};
