@@ -233,6 +233,7 @@ ImportResult import_dataset(store::Database& db, const ImportRequest& req) {
         if (t == Target::place_names && names_change) s.gazetteer.reset(); // new names: rebuild before parsing addresses
     }
     s.rejects.close();
+    s.gazetteer.reset(); // its memory is the indexes' now
     check_outcome(s, place_names_before);
     plates.finish();
     sources.finish();

@@ -40,20 +40,29 @@ std::int64_t BulkSpatialLoad::finish() {
             fresh.push_back(rtree_entry(boxes.column_int(0), boxes.column_double(1), boxes.column_double(2), boxes.column_double(3), boxes.column_double(4)));
         }
     }
+    const auto indexed = static_cast<std::int64_t>(fresh.size());
     auto existing = db_.prepare("SELECT count(*) FROM \"" + rtree + "_rowid\"");
     existing.step();
     if (fresh.empty()) {
     } else if (static_cast<std::int64_t>(fresh.size()) * 2 >= existing.column_int(0)) {
-        // Many new rows against few indexed: the whole index packed again, old entries too.
-        auto all = rtree_entries(db_, rtree);
-        all.insert(all.end(), fresh.begin(), fresh.end());
+        // Many new rows against few indexed: the whole index packed again, old entries too
+        // (read into one vector of the final size: no second copy of ten million entries).
+        const auto old_count = static_cast<std::size_t>(existing.column_int(0));
+        std::vector<RtreeEntry> all;
+        if (old_count == 0) {
+            all = std::move(fresh);
+        } else {
+            all.reserve(old_count + fresh.size());
+            all = rtree_entries(db_, rtree, std::move(all));
+            all.insert(all.end(), fresh.begin(), fresh.end());
+        }
+        std::vector<RtreeEntry>().swap(fresh);
         pack_rtree(db_, rtree, all);
     } else {
         // A few rows into a large index: the R*Tree's own insertion keeps its shape.
         auto insert = db_.prepare("INSERT INTO \"" + rtree + "\"(pkid, xmin, xmax, ymin, ymax) VALUES (?1, ?2, ?3, ?4, ?5)");
         for (const auto& e : fresh) insert.bind(1, e.id).bind(2, double{e.min_x}).bind(3, double{e.max_x}).bind(4, double{e.min_y}).bind(5, double{e.max_y}).run();
     }
-    const auto indexed = static_cast<std::int64_t>(fresh.size());
     db_.prepare("UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
                 "WHERE lower(f_table_name) = lower(?1) AND lower(f_geometry_column) = lower(?2)")
         .bind_all(table_, column_)

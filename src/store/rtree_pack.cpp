@@ -62,9 +62,8 @@ RtreeEntry rtree_entry(std::int64_t id, double min_x, double max_x, double min_y
     return {id, down(min_x), up(max_x), down(min_y), up(max_y)};
 }
 
-std::vector<RtreeEntry> rtree_entries(Database& db, const std::string& rtree) {
+std::vector<RtreeEntry> rtree_entries(Database& db, const std::string& rtree, std::vector<RtreeEntry> out) {
     auto st = db.prepare("SELECT pkid, xmin, xmax, ymin, ymax FROM \"" + checked_identifier(rtree) + "\"");
-    std::vector<RtreeEntry> out;
     while (st.step()) {
         out.push_back({st.column_int(0), static_cast<float>(st.column_double(1)), static_cast<float>(st.column_double(2)),
                        static_cast<float>(st.column_double(3)), static_cast<float>(st.column_double(4))});
@@ -127,9 +126,26 @@ void pack_rtree(Database& db, const std::string& rtree, std::vector<RtreeEntry>&
             write_node.bind(1, node).bind_blob(2, data.data(), data.size()).run();
             above.push_back(box);
         }
-        // In key order: appended to the B-trees rather than inserted all over them.
-        std::sort(rowids.begin(), rowids.end());
-        for (const auto& [row, leaf] : rowids) write_rowid.bind(1, row).bind(2, leaf).run();
+        // In key order: appended to the B-trees rather than inserted all over them. Ids are
+        // usually dense (a table's rowids): then a leaf number per id, 4 bytes each, not a
+        // sorted list of pairs (16).
+        if (leaves && !rowids.empty()) {
+            auto [lo, hi] = std::minmax_element(rowids.begin(), rowids.end());
+            const std::int64_t first = lo->first;
+            const std::uint64_t span = static_cast<std::uint64_t>(hi->first - lo->first) + 1;
+            if (span <= 2 * rowids.size() && span < (1ULL << 32)) {
+                std::vector<std::uint32_t> leaf_of(static_cast<std::size_t>(span), 0);
+                for (const auto& [row, leaf] : rowids) leaf_of[static_cast<std::size_t>(row - first)] = static_cast<std::uint32_t>(leaf);
+                rowids.clear();
+                rowids.shrink_to_fit();
+                for (std::size_t i = 0; i < leaf_of.size(); ++i) {
+                    if (leaf_of[i]) write_rowid.bind(1, first + static_cast<std::int64_t>(i)).bind(2, static_cast<std::int64_t>(leaf_of[i])).run();
+                }
+            } else {
+                std::sort(rowids.begin(), rowids.end());
+                for (const auto& [row, leaf] : rowids) write_rowid.bind(1, row).bind(2, leaf).run();
+            }
+        }
         rowids.clear();
         rowids.shrink_to_fit();
         std::sort(parents.begin(), parents.end());

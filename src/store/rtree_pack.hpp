@@ -22,8 +22,9 @@ struct RtreeEntry {
 };
 RtreeEntry rtree_entry(std::int64_t id, double min_x, double max_x, double min_y, double max_y);
 
-// The entries of a 2-D R*Tree virtual table, read back (as floats, exactly as stored).
-std::vector<RtreeEntry> rtree_entries(Database& db, const std::string& rtree);
+// The entries of a 2-D R*Tree virtual table, read back (as floats, exactly as stored),
+// appended to `into` (whose reserved room they use).
+std::vector<RtreeEntry> rtree_entries(Database& db, const std::string& rtree, std::vector<RtreeEntry> into = {});
 
 // Replaces everything in the 2-D R*Tree `rtree` (an existing virtual table, e.g. SpatiaLite's
 // "idx_door_plates_geom") by `entries`, packed. Runs in the caller's transaction; the entries
