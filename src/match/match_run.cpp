@@ -51,6 +51,9 @@ struct Outline {
     std::vector<Placed> police, civil;                       // in id order
     std::vector<std::vector<std::size_t>> civil_by_road;     // positions in civil
     std::vector<std::pair<std::int64_t, std::size_t>> civil_by_cell; // (cell, position), sorted
+    // (hash of the key a civil record answers for — its finest of plate, building, room —,
+    // position), sorted: where a misspelt road read as another place looks.
+    std::vector<std::pair<std::uint64_t, std::size_t>> civil_by_key;
     std::unordered_map<std::string, std::int64_t> named_civil; // civil_key -> id, for the keys decisions name
 
     std::uint32_t road(const std::string& key) {
@@ -67,7 +70,8 @@ struct Outline {
 
 void outline(store::Database& db, std::int64_t dataset, bool police, const proj::Transformation& to_metres, double distance, Outline& o,
              PlaceIndex* places, const std::unordered_set<std::string>& named_keys) {
-    auto st = db.prepare("SELECT id, key_road, X(geom), Y(geom), door_plate_id, source_id FROM source_addresses WHERE dataset_id = ?1 ORDER BY id");
+    auto st = db.prepare("SELECT id, key_road, X(geom), Y(geom), door_plate_id, source_id, key_plate, key_building, key_room "
+                         "FROM source_addresses WHERE dataset_id = ?1 ORDER BY id");
     st.bind(1, dataset);
     auto& out = police ? o.police : o.civil;
     while (st.step()) {
@@ -84,6 +88,12 @@ void outline(store::Database& db, std::int64_t dataset, bool police, const proj:
         }
         if (!police) {
             places->add(key_road);
+            for (int k = 8; k >= 6; --k) { // room, building, plate: the finest it has
+                if (const auto key = st.column_text(k); !key.empty()) {
+                    o.civil_by_key.emplace_back(std::hash<std::string>{}(key), out.size());
+                    break;
+                }
+            }
             if (!named_keys.empty()) {
                 const std::optional<std::int64_t> plate = st.is_null(4) ? std::nullopt : std::optional<std::int64_t>{st.column_int(4)};
                 if (auto k = civil_key(plate, st.column_text_opt(5), p.id); named_keys.contains(k)) o.named_civil.emplace(k, p.id);
@@ -106,13 +116,19 @@ struct Governed {
     std::optional<std::array<std::string, 4>> corrected_keys;
 };
 
-// The registered places a record whose road is unknown may be read as.
-void fuzzy_roads(const PlaceIndex& places, const std::array<std::string, 4>& keys, std::unordered_set<std::string>& roads) {
+// The keys a record whose road is unknown looks up when its road is read as a registered
+// place (each candidate place with the record's own number, building, room), hashed.
+void fuzzy_keys(const PlaceIndex& places, const std::array<std::string, 4>& keys, std::unordered_set<std::uint64_t>& out) {
     if (keys[road].empty() || places.contains(keys[road])) return;
     const auto parts = split_key(keys[road]);
     std::string place = parts.size() > 1 ? parts[1] : parts[0];
     if (place.starts_with("/")) place = place.substr(1);
-    for (const auto& c : places.fuzzy_places(keys[road], place)) roads.insert(c.key_road);
+    for (const auto& c : places.fuzzy_places(keys[road], place)) {
+        for (int k = room; k >= plate; --k) {
+            const auto& key = keys[static_cast<std::size_t>(k)];
+            if (!key.empty()) out.insert(std::hash<std::string>{}(c.key_road + key.substr(keys[road].size())));
+        }
+    }
 }
 
 // What GIS staff decided (governance.hpp), applied over the automatic answers: a confirmed
@@ -240,9 +256,9 @@ void write_attention(store::Database& db, std::int64_t run_id, const std::vector
 } // namespace
 
 // The run in parts — whole roads, a town's together, about part_records police records each —
-// each part's police records with the civil records they may reach: those of its roads, of
-// the places a misspelt road may be read as, within the distance of its points, those
-// decisions name. Memory holds the outline and one part, not the dataset, and every record is
+// each part's police records with the civil records they may reach: those of its roads, those
+// with the keys a misspelt road read as another place looks up, within the distance of its
+// points, those decisions name. Memory holds the outline and one part, not the dataset, and every record is
 // matched exactly as against the whole civil dataset (a record's keys all begin with its road
 // key, and its spatial candidates lie in the grid cells next to its own).
 
@@ -294,6 +310,7 @@ MatchSummary run_match(store::Database& db, const MatchOptions& o) {
         if (ol.civil[i].has_cell) outline_.civil_by_cell.emplace_back(ol.civil[i].cell, i);
     }
     std::sort(outline_.civil_by_cell.begin(), outline_.civil_by_cell.end());
+    std::sort(outline_.civil_by_key.begin(), outline_.civil_by_key.end());
     // The parts: whole roads, a town's together (keys begin with the town), at most
     // part_records police records each unless one road alone has more.
     std::vector<std::vector<std::int64_t>> police_by_road(ol.roads.size());
@@ -349,17 +366,18 @@ MatchSummary run_match(store::Database& db, const MatchOptions& o) {
         // What this part's records may reach: its roads, the places a misspelt road may be read
         // as, a corrected address's road, the civil records near its points.
         std::vector<Governed> governed(police.size());
-        std::unordered_set<std::string> roads;
+        std::unordered_set<std::string> roads;   // corrected addresses' roads, whole
+        std::unordered_set<std::uint64_t> fuzzy; // keys a misspelt road read as another place looks up
         std::unordered_set<std::int64_t> cells;
         for (std::size_t i = 0; i < police.size(); ++i) {
             const auto& p = police[i];
-            fuzzy_roads(places, p.keys, roads);
+            fuzzy_keys(places, p.keys, fuzzy);
             if (const auto g = governance.find(police_key(p.source_id, p.id)); g != governance.end()) {
                 governed[i].g = &g->second;
                 if (g->second.corrected_address) {
                     const auto& keys = corrected.at(*g->second.corrected_address);
                     roads.insert(keys[road]);
-                    fuzzy_roads(places, keys, roads);
+                    fuzzy_keys(places, keys, fuzzy);
                 }
             }
             if (p.has_point) {
@@ -375,6 +393,10 @@ MatchSummary run_match(store::Database& db, const MatchOptions& o) {
             if (const auto it = ol.road_index.find(key); it != ol.road_index.end()) {
                 positions.insert(positions.end(), ol.civil_by_road[it->second].begin(), ol.civil_by_road[it->second].end());
             }
+        }
+        for (auto h : fuzzy) {
+            auto it = std::lower_bound(ol.civil_by_key.begin(), ol.civil_by_key.end(), std::pair<std::uint64_t, std::size_t>{h, 0});
+            for (; it != ol.civil_by_key.end() && it->first == h; ++it) positions.push_back(it->second);
         }
         for (auto cell : cells) {
             auto it = std::lower_bound(ol.civil_by_cell.begin(), ol.civil_by_cell.end(), std::pair<std::int64_t, std::size_t>{cell, 0});
