@@ -117,13 +117,18 @@ struct Governed {
 };
 
 // The keys a record whose road is unknown looks up when its road is read as a registered
-// place (each candidate place with the record's own number, building, room), hashed.
-void fuzzy_keys(const PlaceIndex& places, const std::array<std::string, 4>& keys, std::unordered_set<std::uint64_t>& out) {
+// place (each candidate place with the record's own number, building, room), hashed; the
+// candidates of each road key worked out once, kept for the matcher.
+void fuzzy_keys(const PlaceIndex& places, const std::array<std::string, 4>& keys, Matcher::FuzzyCache& cache, std::unordered_set<std::uint64_t>& out) {
     if (keys[road].empty() || places.contains(keys[road])) return;
-    const auto parts = split_key(keys[road]);
-    std::string place = parts.size() > 1 ? parts[1] : parts[0];
-    if (place.starts_with("/")) place = place.substr(1);
-    for (const auto& c : places.fuzzy_places(keys[road], place)) {
+    auto it = cache.find(keys[road]);
+    if (it == cache.end()) {
+        const auto parts = split_key(keys[road]);
+        std::string place = parts.size() > 1 ? parts[1] : parts[0];
+        if (place.starts_with("/")) place = place.substr(1);
+        it = cache.emplace(keys[road], places.fuzzy_places(keys[road], place)).first;
+    }
+    for (const auto& c : it->second) {
         for (int k = room; k >= plate; --k) {
             const auto& key = keys[static_cast<std::size_t>(k)];
             if (!key.empty()) out.insert(std::hash<std::string>{}(c.key_road + key.substr(keys[road].size())));
@@ -368,16 +373,17 @@ MatchSummary run_match(store::Database& db, const MatchOptions& o) {
         std::vector<Governed> governed(police.size());
         std::unordered_set<std::string> roads;   // corrected addresses' roads, whole
         std::unordered_set<std::uint64_t> fuzzy; // keys a misspelt road read as another place looks up
+        Matcher::FuzzyCache candidates;
         std::unordered_set<std::int64_t> cells;
         for (std::size_t i = 0; i < police.size(); ++i) {
             const auto& p = police[i];
-            fuzzy_keys(places, p.keys, fuzzy);
+            fuzzy_keys(places, p.keys, candidates, fuzzy);
             if (const auto g = governance.find(police_key(p.source_id, p.id)); g != governance.end()) {
                 governed[i].g = &g->second;
                 if (g->second.corrected_address) {
                     const auto& keys = corrected.at(*g->second.corrected_address);
                     roads.insert(keys[road]);
-                    fuzzy_keys(places, keys, fuzzy);
+                    fuzzy_keys(places, keys, candidates, fuzzy);
                 }
             }
             if (p.has_point) {
@@ -408,7 +414,7 @@ MatchSummary run_match(store::Database& db, const MatchOptions& o) {
         civil_ids.reserve(positions.size());
         for (auto pos : positions) civil_ids.push_back(ol.civil[pos].id);
         const auto civil = load_records(db, civil_ids, false, to_metres);
-        const Matcher matcher{civil, o.distance_m, places};
+        const Matcher matcher{civil, o.distance_m, places, &candidates};
 
         std::vector<Result> results(police.size());
         std::vector<std::thread> workers;

@@ -121,8 +121,8 @@ std::vector<FuzzyPlace> PlaceIndex::fuzzy_places(const std::string& key_road, co
 }
 
 
-Matcher::Matcher(const std::vector<Record>& civil, double distance, const PlaceIndex& places)
-    : civil_{civil}, distance_{distance}, cell_{std::max(distance, 1.0)}, places_{places} {
+Matcher::Matcher(const std::vector<Record>& civil, double distance, const PlaceIndex& places, const FuzzyCache* fuzzy)
+    : civil_{civil}, distance_{distance}, cell_{std::max(distance, 1.0)}, places_{places}, fuzzy_{fuzzy} {
     for (int i = 0; i < static_cast<int>(civil.size()); ++i) {
         const auto& c = civil[static_cast<std::size_t>(i)];
         // A plate answers for its own level only: a door plate for plate keys, a building plate
@@ -249,7 +249,8 @@ Result Matcher::match(const Record& p, const std::unordered_set<int>* rejected) 
         // plate with the number, within a village's reach.
         const bool villageless = place.starts_with("/");
         if (villageless) place = place.substr(1);
-        const auto candidates = places_.fuzzy_places(p.keys[road], place);
+        const auto cached = fuzzy_ ? fuzzy_->find(p.keys[road]) : FuzzyCache::const_iterator{};
+        const auto candidates = fuzzy_ && cached != fuzzy_->end() ? cached->second : places_.fuzzy_places(p.keys[road], place);
         if (villageless) {
             for (int k = room; k >= plate; --k) {
                 const auto& key = p.keys[static_cast<std::size_t>(k)];

@@ -88,8 +88,11 @@ constexpr double village_reach_m = 1000.0;
 
 class Matcher {
 public:
+    // The candidate places of unknown road keys, worked out before (many records share one).
+    using FuzzyCache = std::unordered_map<std::string, std::vector<FuzzyPlace>>;
     // civil: every civil record a police record to be matched here may reach, in id order.
-    Matcher(const std::vector<Record>& civil, double distance, const PlaceIndex& places);
+    // fuzzy: when given, the candidates of every unknown road key the records have.
+    Matcher(const std::vector<Record>& civil, double distance, const PlaceIndex& places, const FuzzyCache* fuzzy = nullptr);
 
     // `rejected`: civil records (by index) governance forbids for this record.
     Result match(const Record& p, const std::unordered_set<int>* rejected = nullptr) const;
@@ -101,6 +104,7 @@ private:
     const std::vector<Record>& civil_;
     double distance_, cell_;
     const PlaceIndex& places_;
+    const FuzzyCache* fuzzy_;
     std::array<std::unordered_map<std::string, std::vector<int>>, 4> by_key_;
     std::unordered_map<std::int64_t, std::vector<int>> grid_;
 
