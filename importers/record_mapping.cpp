@@ -10,7 +10,6 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
-#include <span>
 #include <utility>
 #include <vector>
 
@@ -223,30 +222,30 @@ address::AddressComponents reconcile(const address::AddressComponents& text, con
 
 // The address the component columns write out, each bare value with its unit word (3 → 3幢,
 // 12 and 附号 1 → 12-1号); "" when they hold no street, number, building, unit or room.
-// from_road: only the street and what follows it (the parts reconcile compares).
-std::string columns_address(const SourceLayer& l, const SourceRow& row, bool from_road = false) {
+// street_at: where the street begins in it (what follows is the parts reconcile compares).
+struct ColumnsAddress {
+    std::string text;
+    std::size_t street_at = 0;
+};
+ColumnsAddress columns_address(const SourceLayer& l, const SourceRow& row) {
     std::string parts;
     for (const char* f : {"road", "number", "building", "unit", "room"}) parts += field_value(l, row, f);
     if (parts.empty()) return {};
     const std::string suffix = field_value(l, row, "suffix");
-    std::string out;
-    static constexpr const char* all[] = {"province", "city", "county", "town", "community", "hamlet", "road", "number", "compound", "building", "unit", "room"};
-    for (const char* f : std::span{all}.subspan(from_road ? 6 : 0)) {
+    ColumnsAddress out;
+    for (const char* f : {"province", "city", "county", "town", "community", "hamlet", "road", "number", "compound", "building", "unit", "room"}) {
         std::string v = field_value(l, row, f);
         const std::string_view name{f};
+        if (name == "road") out.street_at = out.text.size();
         if (!v.empty() && std::isalnum(static_cast<unsigned char>(v.back()))) {
             if (name == "number") v += (suffix.empty() ? "" : "-" + suffix) + "号";
             else if (name == "building") v += "幢";
             else if (name == "unit") v += "单元";
             else if (name == "room") v += "室";
         }
-        out += v;
+        out.text += v;
     }
     return out;
-}
-
-bool ends_with_columns(const std::string& text, const std::string& columns_from_road) {
-    return !columns_from_road.empty() && text.ends_with(columns_from_road);
 }
 
 } // namespace
@@ -277,10 +276,10 @@ void prepare_source_address(const SourceLayer& l, const SourceRow& row, const ad
         // Unless the text ends with the columns' own street-to-room written out character for
         // character: then it says what they say, and a second reading (half an import's
         // parsing) would settle nothing.
-        if (!column_value(row, l.address_col).empty() && !ends_with_columns(out.text, columns_address(l, row, true))) {
-            if (const std::string columns = columns_address(l, row); !columns.empty()) {
-                a = reconcile(a, address::parse(columns, gazetteer), gazetteer);
-            }
+        if (!column_value(row, l.address_col).empty()) {
+            const auto columns = columns_address(l, row);
+            const std::string_view street_on = std::string_view{columns.text}.substr(columns.street_at);
+            if (!street_on.empty() && !out.text.ends_with(street_on)) a = reconcile(a, address::parse(columns.text, gazetteer), gazetteer);
         }
     } catch (const address::address_error& e) {
         return void(out.reject = Reject{address_field, "address-unparseable", e.what()});

@@ -110,24 +110,13 @@ std::int64_t excluded_civil_count(const Outline& o, const std::unordered_set<std
     return n;
 }
 
-// A police record as matched: its own keys, or the corrected address a decision gave it.
-struct Governed {
-    const Governance* g = nullptr;
-    std::optional<std::array<std::string, 4>> corrected_keys;
-};
-
 // The keys a record whose road is unknown looks up when its road is read as a registered
 // place (each candidate place with the record's own number, building, room), hashed; the
 // candidates of each road key worked out once, kept for the matcher.
 void fuzzy_keys(const PlaceIndex& places, const std::array<std::string, 4>& keys, Matcher::FuzzyCache& cache, std::unordered_set<std::uint64_t>& out) {
     if (keys[road].empty() || places.contains(keys[road])) return;
     auto it = cache.find(keys[road]);
-    if (it == cache.end()) {
-        const auto parts = split_key(keys[road]);
-        std::string place = parts.size() > 1 ? parts[1] : parts[0];
-        if (place.starts_with("/")) place = place.substr(1);
-        it = cache.emplace(keys[road], places.fuzzy_places(keys[road], place)).first;
-    }
+    if (it == cache.end()) it = cache.emplace(keys[road], places.fuzzy_places(keys[road], fuzzy_name(keys[road]))).first;
     for (const auto& c : it->second) {
         for (int k = room; k >= plate; --k) {
             const auto& key = keys[static_cast<std::size_t>(k)];
@@ -152,7 +141,7 @@ void adopt(Result& r, Result governed) {
 // no address are offered to nobody, a hand link stays, rejected links are never proposed, a
 // corrected address is matched in place of the record's own.
 void apply_governance(const Matcher& matcher, const std::vector<Record>& police, const std::vector<Record>& civil,
-                      const std::vector<Governed>& governed, const std::unordered_set<std::string>& excluded_keys,
+                      const std::vector<const Governance*>& governed, const std::unordered_set<std::string>& excluded_keys,
                       const std::unordered_map<std::string, std::array<std::string, 4>>& corrected, std::vector<Result>& results) {
     std::unordered_map<std::string, int> civil_by_key;
     for (int i = 0; i < static_cast<int>(civil.size()); ++i) {
@@ -166,7 +155,7 @@ void apply_governance(const Matcher& matcher, const std::vector<Record>& police,
     for (std::size_t i = 0; i < police.size(); ++i) {
         const auto& p = police[i];
         auto& r = results[i];
-        if (!governed[i].g) {
+        if (!governed[i]) {
             if (r.civil_index && excluded.contains(*r.civil_index)) {
                 auto again = matcher.match(p, &excluded);
                 again.reason += "; the civil record first found was decided to be no address";
@@ -174,7 +163,7 @@ void apply_governance(const Matcher& matcher, const std::vector<Record>& police,
             }
             continue;
         }
-        const Governance& g = *governed[i].g;
+        const Governance& g = *governed[i];
         if (g.manual_civil_key) {
             if (const auto c = civil_by_key.find(*g.manual_civil_key); c != civil_by_key.end()) adopt(r, matcher.manual(p, c->second));
             else r.reason += "; the civil record linked by hand (" + *g.manual_civil_key + ") is not in this civil dataset";
@@ -370,7 +359,7 @@ MatchSummary run_match(store::Database& db, const MatchOptions& o) {
         const auto police = load_records(db, police_ids, true, to_metres);
         // What this part's records may reach: its roads, the places a misspelt road may be read
         // as, a corrected address's road, the civil records near its points.
-        std::vector<Governed> governed(police.size());
+        std::vector<const Governance*> governed(police.size(), nullptr); // each record's decisions, if any
         std::unordered_set<std::string> roads;   // corrected addresses' roads, whole
         std::unordered_set<std::uint64_t> fuzzy; // keys a misspelt road read as another place looks up
         Matcher::FuzzyCache candidates;
@@ -379,7 +368,7 @@ MatchSummary run_match(store::Database& db, const MatchOptions& o) {
             const auto& p = police[i];
             fuzzy_keys(places, p.keys, candidates, fuzzy);
             if (const auto g = governance.find(police_key(p.source_id, p.id)); g != governance.end()) {
-                governed[i].g = &g->second;
+                governed[i] = &g->second;
                 if (g->second.corrected_address) {
                     const auto& keys = corrected.at(*g->second.corrected_address);
                     roads.insert(keys[road]);
@@ -387,10 +376,7 @@ MatchSummary run_match(store::Database& db, const MatchOptions& o) {
                 }
             }
             if (p.has_point) {
-                const double cell = std::max(o.distance_m, 1.0);
-                for (int dx = -1; dx <= 1; ++dx) {
-                    for (int dy = -1; dy <= 1; ++dy) cells.insert(grid_cell(p.x + dx * cell, p.y + dy * cell, o.distance_m));
-                }
+                for (const auto cell : grid_neighbourhood(p.x, p.y, o.distance_m)) cells.insert(cell);
             }
         }
         std::vector<std::size_t> positions = named_positions;

@@ -70,8 +70,7 @@ std::vector<Record> load_records(store::Database& db, const std::vector<std::int
 void PlaceIndex::add(const std::string& key_road) {
     if (key_road.empty() || !places_.insert(key_road).second) return;
     const auto& romanizer = pinyin::Romanizer::shared();
-    const auto parts = split_key(key_road);
-    const std::string& place = parts.size() > 1 ? parts[1] : parts[0];
+    const std::string place = key_place(key_road);
     std::vector<std::string> names{place};
     // A typo in a former name is still a typo of that road's name.
     if (auto f = formers_.find(place); f != formers_.end()) names.insert(names.end(), f->second.begin(), f->second.end());
@@ -122,7 +121,7 @@ std::vector<FuzzyPlace> PlaceIndex::fuzzy_places(const std::string& key_road, co
 
 
 Matcher::Matcher(const std::vector<Record>& civil, double distance, const PlaceIndex& places, const FuzzyCache* fuzzy)
-    : civil_{civil}, distance_{distance}, cell_{std::max(distance, 1.0)}, places_{places}, fuzzy_{fuzzy} {
+    : civil_{civil}, distance_{distance}, places_{places}, fuzzy_{fuzzy} {
     for (int i = 0; i < static_cast<int>(civil.size()); ++i) {
         const auto& c = civil[static_cast<std::size_t>(i)];
         // A plate answers for its own level only: a door plate for plate keys, a building plate
@@ -134,17 +133,45 @@ Matcher::Matcher(const std::vector<Record>& civil, double distance, const PlaceI
             }
         }
         if (!c.keys[road].empty()) by_key_[road][c.keys[road]].push_back(i);
-        if (c.has_point) grid_[cell_of(c.x, c.y)].push_back(i);
+        if (c.has_point) grid_[grid_cell(c.x, c.y, distance_)].push_back(i);
     }
 }
 
-std::int64_t grid_cell(double x, double y, double distance) {
+namespace {
+
+std::int64_t cell_key(std::int64_t cx, std::int64_t cy) { return (cx << 32) ^ (cy & 0xffffffff); }
+
+std::pair<std::int64_t, std::int64_t> cell_indexes(double x, double y, double distance) {
     const double cell = std::max(distance, 1.0);
-    const auto cx = static_cast<std::int64_t>(std::floor(x / cell)), cy = static_cast<std::int64_t>(std::floor(y / cell));
-    return (cx << 32) ^ (cy & 0xffffffff);
+    return {static_cast<std::int64_t>(std::floor(x / cell)), static_cast<std::int64_t>(std::floor(y / cell))};
 }
 
-std::int64_t Matcher::cell_of(double x, double y) const { return grid_cell(x, y, distance_); }
+} // namespace
+
+std::int64_t grid_cell(double x, double y, double distance) {
+    const auto [cx, cy] = cell_indexes(x, y, distance);
+    return cell_key(cx, cy);
+}
+
+std::array<std::int64_t, 9> grid_neighbourhood(double x, double y, double distance) {
+    const auto [cx, cy] = cell_indexes(x, y, distance);
+    std::array<std::int64_t, 9> out{};
+    std::size_t i = 0;
+    for (std::int64_t dx = -1; dx <= 1; ++dx) {
+        for (std::int64_t dy = -1; dy <= 1; ++dy) out[i++] = cell_key(cx + dx, cy + dy);
+    }
+    return out;
+}
+
+std::string key_place(const std::string& key) {
+    auto parts = split_key(key);
+    return parts.size() > 1 ? std::move(parts[1]) : std::move(parts[0]);
+}
+
+std::string fuzzy_name(const std::string& key_road) {
+    const std::string place = key_place(key_road);
+    return place.starts_with("/") ? place.substr(1) : place;
+}
 
 double Matcher::dist(const Record& a, const Record& b) { return std::hypot(a.x - b.x, a.y - b.y); }
 
@@ -175,17 +202,14 @@ bool Matcher::choose(const Record& p, const std::vector<int>& candidates, Result
 
 std::optional<std::pair<int, double>> Matcher::nearest_within(double x, double y, const std::unordered_set<int>* rejected) const {
     std::optional<std::pair<int, double>> best;
-    const auto cx = static_cast<std::int64_t>(std::floor(x / cell_)), cy = static_cast<std::int64_t>(std::floor(y / cell_));
-    for (std::int64_t dx = -1; dx <= 1; ++dx) {
-        for (std::int64_t dy = -1; dy <= 1; ++dy) {
-            auto it = grid_.find(((cx + dx) << 32) ^ ((cy + dy) & 0xffffffff));
-            if (it == grid_.end()) continue;
-            for (int c : it->second) {
-                if (rejected && rejected->contains(c)) continue;
-                const auto& rec = civil_[static_cast<std::size_t>(c)];
-                const double d = std::hypot(rec.x - x, rec.y - y);
-                if (d <= distance_ && (!best || d < best->second)) best = std::make_pair(c, d);
-            }
+    for (const auto cell : grid_neighbourhood(x, y, distance_)) {
+        auto it = grid_.find(cell);
+        if (it == grid_.end()) continue;
+        for (int c : it->second) {
+            if (rejected && rejected->contains(c)) continue;
+            const auto& rec = civil_[static_cast<std::size_t>(c)];
+            const double d = std::hypot(rec.x - x, rec.y - y);
+            if (d <= distance_ && (!best || d < best->second)) best = std::make_pair(c, d);
         }
     }
     return best;
@@ -242,15 +266,14 @@ Result Matcher::match(const Record& p, const std::unordered_set<int>* rejected) 
     // 2. Fuzzy: a road (or natural village) the civil side does not have, read as one that
     // sounds the same or is one edit away. A registered road is never read as another.
     if (!p.keys[road].empty() && !places_.contains(p.keys[road])) {
-        const auto parts = split_key(p.keys[road]);
-        std::string place = parts.size() > 1 ? parts[1] : parts[0];
         // A natural village without its village (/孙嘉桥) is looked for by its own name; the
         // same name in several villages of the town is settled by distance: the nearest
         // plate with the number, within a village's reach.
-        const bool villageless = place.starts_with("/");
-        if (villageless) place = place.substr(1);
-        const auto cached = fuzzy_ ? fuzzy_->find(p.keys[road]) : FuzzyCache::const_iterator{};
-        const auto candidates = fuzzy_ && cached != fuzzy_->end() ? cached->second : places_.fuzzy_places(p.keys[road], place);
+        const bool villageless = key_place(p.keys[road]).starts_with("/");
+        const std::string place = fuzzy_name(p.keys[road]);
+        std::vector<FuzzyPlace> found;
+        const FuzzyCache::const_iterator cached = fuzzy_ ? fuzzy_->find(p.keys[road]) : FuzzyCache::const_iterator{};
+        const auto& candidates = fuzzy_ && cached != fuzzy_->end() ? cached->second : (found = places_.fuzzy_places(p.keys[road], place));
         if (villageless) {
             for (int k = room; k >= plate; --k) {
                 const auto& key = p.keys[static_cast<std::size_t>(k)];
@@ -275,8 +298,7 @@ Result Matcher::match(const Record& p, const std::unordered_set<int>* rejected) 
                 r.ties = 0;
                 r.level = "fuzzy";
                 r.score = c.score;
-                const auto cparts = split_key(c.key_road);
-                r.reason = place + " read as " + (cparts.size() > 1 ? cparts[1] : cparts[0]) + " (" + c.why + "; written without its village, the nearest of " +
+                r.reason = place + " read as " + key_place(c.key_road) + " (" + c.why + "; written without its village, the nearest of " +
                            std::to_string(candidates.size()) + " of that name in reach); " + agreement(c.key_road + key.substr(p.keys[road].size()), k);
                 finish_reason(p, r);
                 return r;
@@ -293,8 +315,7 @@ Result Matcher::match(const Record& p, const std::unordered_set<int>* rejected) 
                 if (!choose(p, it->second, r, rejected)) continue;
                 r.level = "fuzzy";
                 r.score = score;
-                const auto cparts = split_key(candidate);
-                r.reason = place + " read as " + (cparts.size() > 1 ? cparts[1] : cparts[0]) + " (" + why + "); " +
+                r.reason = place + " read as " + key_place(candidate) + " (" + why + "); " +
                            agreement(swapped, k);
                 finish_reason(p, r);
                 return r;

@@ -98,11 +98,10 @@ public:
     Result match(const Record& p, const std::unordered_set<int>* rejected = nullptr) const;
     // A link governance made (confirmed or by hand): whatever the keys say.
     Result manual(const Record& p, int civil_index) const;
-    std::int64_t cell_of(double x, double y) const;
 
 private:
     const std::vector<Record>& civil_;
-    double distance_, cell_;
+    double distance_;
     const PlaceIndex& places_;
     const FuzzyCache* fuzzy_;
     std::array<std::unordered_map<std::string, std::vector<int>>, 4> by_key_;
@@ -115,7 +114,16 @@ private:
     void finish_reason(const Record& p, Result& r) const;
 };
 
-// The grid cell of a point for a matching distance (Matcher::cell_of without a Matcher).
+// The grid cell of a point for a matching distance, and the 3×3 cells around it (its own
+// among them): where every civil plate within the distance of the point lies. One definition
+// for the matcher's nearest-plate search and for a run's parts, which must load those cells.
 std::int64_t grid_cell(double x, double y, double distance);
+std::array<std::int64_t, 9> grid_neighbourhood(double x, double y, double distance);
+
+// The place a key names: its road or village ("town|place|…"; the key itself when it has no town).
+std::string key_place(const std::string& key);
+// The name an unregistered road key is looked for by among the registered places: its place,
+// a natural village written without its village (/孙嘉桥) by its own name.
+std::string fuzzy_name(const std::string& key_road);
 
 } // namespace diming::match::detail

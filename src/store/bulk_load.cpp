@@ -43,11 +43,10 @@ std::int64_t BulkSpatialLoad::finish() {
     const auto indexed = static_cast<std::int64_t>(fresh.size());
     auto existing = db_.prepare("SELECT count(*) FROM \"" + rtree + "_rowid\"");
     existing.step();
-    if (fresh.empty()) {
-    } else if (static_cast<std::int64_t>(fresh.size()) * 2 >= existing.column_int(0)) {
+    const auto old_count = static_cast<std::size_t>(existing.column_int(0));
+    if (!fresh.empty() && fresh.size() * 2 >= old_count) {
         // Many new rows against few indexed: the whole index packed again, old entries too
         // (read into one vector of the final size: no second copy of ten million entries).
-        const auto old_count = static_cast<std::size_t>(existing.column_int(0));
         std::vector<RtreeEntry> all;
         if (old_count == 0) {
             all = std::move(fresh);
@@ -58,7 +57,7 @@ std::int64_t BulkSpatialLoad::finish() {
         }
         std::vector<RtreeEntry>().swap(fresh);
         pack_rtree(db_, rtree, all);
-    } else {
+    } else if (!fresh.empty()) {
         // A few rows into a large index: the R*Tree's own insertion keeps its shape.
         auto insert = db_.prepare("INSERT INTO \"" + rtree + "\"(pkid, xmin, xmax, ymin, ymax) VALUES (?1, ?2, ?3, ?4, ?5)");
         for (const auto& e : fresh) insert.bind(1, e.id).bind(2, double{e.min_x}).bind(3, double{e.max_x}).bind(4, double{e.min_y}).bind(5, double{e.max_y}).run();
