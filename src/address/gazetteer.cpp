@@ -195,6 +195,7 @@ GazetteerMatches Gazetteer::matches_at(const std::u32string& text, std::size_t p
 
 std::vector<RoadCandidate> Gazetteer::road_candidates(const std::string& unknown, const pinyin::Romanizer& romanizer) const {
     std::vector<RoadCandidate> out;
+    if (road_names_.empty()) return out; // nothing to be read as (and romanizing is not free)
     std::set<std::size_t> seen_pinyin, seen_edit;
     const std::string key = romanizer.key(unknown);
     if (auto it = roads_by_pinyin_.find(key); it != roads_by_pinyin_.end()) seen_pinyin.insert(it->second.begin(), it->second.end());
