@@ -25,7 +25,7 @@ void add_match(CLI::App& app) {
     cmd->add_option("--civil", a->civil, "civil dataset id");
     cmd->add_option("--distance", a->distance, "metres within which two points agree")->capture_default_str();
     cmd->add_option("--threads", a->threads, "matching threads")->capture_default_str();
-    cmd->add_option("--part-records", a->part_records, "police records matched at a time, whole roads (bounds memory; answers do not depend on it)")
+    cmd->add_option("--part-records", a->part_records, "police records matched at a time, a compact area of the map (bounds memory; answers do not depend on it)")
         ->capture_default_str();
     cmd->add_option("--evaluate", a->run, "instead of matching: score this run against --truth");
     cmd->add_option("--truth", a->truth, "ground truth CSV (police_id,civil_plate_id,variations), e.g. diming sample's truth.csv");

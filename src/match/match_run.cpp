@@ -19,6 +19,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <span>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -49,7 +50,8 @@ struct Outline {
     std::vector<std::string> roads;                          // every road key of either side ("" too)
     std::unordered_map<std::string, std::uint32_t> road_index;
     std::vector<Placed> police, civil;                       // in id order
-    std::vector<std::vector<std::size_t>> civil_by_road;     // positions in civil
+    // Positions in civil by road: those of road r are civil_by_road[road_start[r] .. road_start[r + 1]).
+    std::vector<std::uint32_t> road_start, civil_by_road;
     std::vector<std::pair<std::int64_t, std::size_t>> civil_by_cell; // (cell, position), sorted
     // (hash of the key a civil record answers for — its finest of plate, building, room —,
     // position), sorted: where a misspelt road read as another place looks.
@@ -61,10 +63,16 @@ struct Outline {
         if (fresh) roads.push_back(key);
         return it->second;
     }
-    std::optional<std::size_t> civil_position(std::int64_t id) const {
-        auto it = std::lower_bound(civil.begin(), civil.end(), id, [](const Placed& p, std::int64_t v) { return p.id < v; });
-        if (it == civil.end() || it->id != id) return std::nullopt;
-        return static_cast<std::size_t>(it - civil.begin());
+    std::optional<std::size_t> civil_position(std::int64_t id) const { return position(civil, id); }
+    std::optional<std::size_t> police_position(std::int64_t id) const { return position(police, id); }
+    std::span<const std::uint32_t> civil_of_road(std::uint32_t r) const {
+        return {civil_by_road.data() + road_start[r], civil_by_road.data() + road_start[r + 1]};
+    }
+
+    static std::optional<std::size_t> position(const std::vector<Placed>& records, std::int64_t id) {
+        auto it = std::lower_bound(records.begin(), records.end(), id, [](const Placed& p, std::int64_t v) { return p.id < v; });
+        if (it == records.end() || it->id != id) return std::nullopt;
+        return static_cast<std::size_t>(it - records.begin());
     }
 };
 
@@ -74,20 +82,33 @@ void outline(store::Database& db, std::int64_t dataset, bool police, const proj:
                          "FROM source_addresses WHERE dataset_id = ?1 ORDER BY id");
     st.bind(1, dataset);
     auto& out = police ? o.police : o.civil;
+    // Reserved to the dataset's size (a hint: the vectors grow past it if need be), not
+    // doubled into: at 10M records a doubling would hold ~400 MB it never uses.
+    auto rows = db.prepare("SELECT rows_imported FROM datasets WHERE id = ?1");
+    rows.bind(1, dataset);
+    if (rows.step() && rows.column_int(0) > 0) {
+        const auto n = static_cast<std::size_t>(rows.column_int(0));
+        out.reserve(n);
+        if (!police) o.civil_by_key.reserve(n);
+    }
     while (st.step()) {
         Placed p{st.column_int(0), 0, false, 0};
         const std::string key_road = st.column_text(1);
         p.road = o.road(key_road);
+        double m_x = 0, m_y = 0;
         if (!st.is_null(2)) {
             try {
                 const auto m = to_metres.forward({st.column_double(2), st.column_double(3)});
                 p.cell = grid_cell(m.x, m.y, distance);
                 p.has_cell = true;
+                m_x = m.x;
+                m_y = m.y;
             } catch (const diming::error&) {
             }
         }
         if (!police) {
             places->add(key_road);
+            if (p.has_cell) places->locate(key_road, m_x, m_y);
             for (int k = 8; k >= 6; --k) { // room, building, plate: the finest it has
                 if (const auto key = st.column_text(k); !key.empty()) {
                     o.civil_by_key.emplace_back(std::hash<std::string>{}(key), out.size());
@@ -113,10 +134,12 @@ std::int64_t excluded_civil_count(const Outline& o, const std::unordered_set<std
 // The keys a record whose road is unknown looks up when its road is read as a registered
 // place (each candidate place with the record's own number, building, room), hashed; the
 // candidates of each road key worked out once, kept for the matcher.
-void fuzzy_keys(const PlaceIndex& places, const std::array<std::string, 4>& keys, Matcher::FuzzyCache& cache, std::unordered_set<std::uint64_t>& out) {
+void fuzzy_keys(const PlaceIndex& places, const std::array<std::string, 4>& keys, const Record& at, Matcher::FuzzyCache& cache,
+                std::unordered_set<std::uint64_t>& out) {
     if (keys[road].empty() || places.contains(keys[road])) return;
-    auto it = cache.find(keys[road]);
-    if (it == cache.end()) it = cache.emplace(keys[road], places.fuzzy_places(keys[road], fuzzy_name(keys[road]))).first;
+    const auto cache_key = fuzzy_cache_key(keys[road], at);
+    auto it = cache.find(cache_key);
+    if (it == cache.end()) it = cache.emplace(cache_key, places.fuzzy_places(keys[road], fuzzy_name(keys[road]), near(at))).first;
     for (const auto& c : it->second) {
         for (int k = room; k >= plate; --k) {
             const auto& key = keys[static_cast<std::size_t>(k)];
@@ -192,12 +215,13 @@ void apply_governance(const Matcher& matcher, const std::vector<Record>& police,
 }
 
 // What the work list needs of a record (schemas/012_work_lists.sql), kept for the whole run in
-// a few bytes: whether it is linked and to which civil record, whether far, its road.
+// 16 bytes (ten million of them at a province's scale): whether it is linked and to which civil
+// record, whether far, its road.
 struct AttentionCandidate {
-    std::int64_t police_id;
-    std::int64_t civil_id;       // the civil record it was linked or compared to; 0: none
-    std::int64_t civil_position; // -1: not linked
+    std::uint32_t police;        // position in the outline's police records
+    std::uint32_t civil;         // position of the civil record it was linked or compared to; UINT32_MAX: none
     std::uint32_t road;          // index into road_keys; UINT32_MAX: no road key
+    bool linked;
     bool far;
 };
 
@@ -206,7 +230,7 @@ struct AttentionCandidate {
 // the record has not changed since). Ranked by what fixing them is worth: how many problem
 // records their road has in this run (a whole road missing from one side is one fix for many
 // records), then conflicts before far links before the rest.
-void write_attention(store::Database& db, std::int64_t run_id, const std::vector<AttentionCandidate>& candidates,
+void write_attention(store::Database& db, std::int64_t run_id, const Outline& ol, const std::vector<AttentionCandidate>& candidates,
                      const std::vector<std::uint32_t>& plate_links, const std::vector<std::string>& road_keys) {
     struct Item {
         const AttentionCandidate* c;
@@ -218,10 +242,10 @@ void write_attention(store::Database& db, std::int64_t run_id, const std::vector
     for (const auto& c : candidates) {
         const char* problem = nullptr;
         double weight = 0;
-        if (c.civil_position < 0) {
+        if (!c.linked) {
             problem = "unlinked";
             weight = 0.1;
-        } else if (plate_links[static_cast<std::size_t>(c.civil_position)] > 1) {
+        } else if (plate_links[c.civil] > 1) {
             problem = "shared";
             weight = 0.5;
         } else if (c.far) {
@@ -240,17 +264,84 @@ void write_attention(store::Database& db, std::int64_t run_id, const std::vector
         const auto& c = *it.c;
         const int road_problems = c.road == UINT32_MAX ? 1 : per_road[c.road];
         insert.bind(1, run_id).bind(2, c.road == UINT32_MAX ? std::string{} : road_keys[c.road]).bind(3, std::string{it.problem}).bind(4, road_problems)
-            .bind(5, road_problems + it.weight).bind(7, c.police_id);
-        if (c.civil_id == 0) insert.bind(6, nullptr);
-        else insert.bind(6, c.civil_id);
+            .bind(5, road_problems + it.weight).bind(7, ol.police[c.police].id);
+        if (c.civil == UINT32_MAX) insert.bind(6, nullptr);
+        else insert.bind(6, ol.civil[c.civil].id);
         insert.run();
     }
 }
 
+// The distance along a Hilbert curve of cell (x, y) in a 2^order square: cells close on the
+// curve are close on the ground, so a run of the curve is a compact area.
+std::uint64_t hilbert_distance(std::uint64_t x, std::uint64_t y, int order) {
+    std::uint64_t d = 0;
+    for (std::uint64_t s = std::uint64_t{1} << (order - 1); s > 0; s /= 2) {
+        const std::uint64_t rx = (x & s) ? 1 : 0, ry = (y & s) ? 1 : 0;
+        d += s * s * ((3 * rx) ^ ry);
+        if (ry == 0) { // rotate the quadrant so that the curve stays continuous
+            if (rx == 1) {
+                x = s - 1 - (x & (s - 1));
+                y = s - 1 - (y & (s - 1));
+            }
+            std::swap(x, y);
+        }
+        x &= s - 1;
+        y &= s - 1;
+    }
+    return d;
+}
+
+// The parts of a run, as positions in the outline's police records: compact areas — runs of a
+// Hilbert curve over the records' grid cells — of part_records records each, then the records
+// without a point, a road's together. A part's spatial reach is then its area and a thin ring
+// of cells around it; cutting by road instead let a part's cells spread over its whole town
+// wherever plates are dense (at 10M plates in one county, millions of civil records a part).
+std::vector<std::vector<std::uint32_t>> cut_parts(const Outline& ol, std::size_t part_records) {
+    std::int64_t min_x = std::numeric_limits<std::int64_t>::max(), min_y = min_x, max_x = std::numeric_limits<std::int64_t>::min(), max_y = max_x;
+    const auto cell_xy = [](std::int64_t cell) { return std::pair<std::int64_t, std::int64_t>{cell >> 32, static_cast<std::int32_t>(cell & 0xffffffff)}; };
+    for (const auto& p : ol.police) {
+        if (!p.has_cell) continue;
+        const auto [x, y] = cell_xy(p.cell);
+        min_x = std::min(min_x, x), max_x = std::max(max_x, x), min_y = std::min(min_y, y), max_y = std::max(max_y, y);
+    }
+    int order = 1;
+    while (order < 31 && ((std::int64_t{1} << order) <= max_x - min_x || (std::int64_t{1} << order) <= max_y - min_y)) ++order;
+    // (without a point, position of its road in key order; curve distance) per record.
+    std::vector<std::uint32_t> road_rank(ol.roads.size());
+    {
+        std::vector<std::uint32_t> by_key(ol.roads.size());
+        for (std::uint32_t r = 0; r < by_key.size(); ++r) by_key[r] = r;
+        std::sort(by_key.begin(), by_key.end(), [&](auto a, auto b) { return ol.roads[a] < ol.roads[b]; });
+        for (std::uint32_t i = 0; i < by_key.size(); ++i) road_rank[by_key[i]] = i;
+    }
+    struct Ranked {
+        std::uint64_t rank;
+        std::uint32_t position;
+    };
+    std::vector<Ranked> ranked;
+    ranked.reserve(ol.police.size());
+    for (std::size_t i = 0; i < ol.police.size(); ++i) {
+        const auto& p = ol.police[i];
+        if (p.has_cell) {
+            const auto [x, y] = cell_xy(p.cell);
+            ranked.push_back({hilbert_distance(static_cast<std::uint64_t>(x - min_x), static_cast<std::uint64_t>(y - min_y), order), static_cast<std::uint32_t>(i)});
+        } else {
+            ranked.push_back({(std::uint64_t{1} << 63) | road_rank[p.road], static_cast<std::uint32_t>(i)}); // after every point (a curve of 2^31 cells a side at most ends below 2^62)
+        }
+    }
+    std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) { return a.rank != b.rank ? a.rank < b.rank : a.position < b.position; });
+    std::vector<std::vector<std::uint32_t>> parts;
+    for (std::size_t i = 0; i < ranked.size(); i += part_records) {
+        auto& part = parts.emplace_back();
+        for (std::size_t j = i; j < std::min(ranked.size(), i + part_records); ++j) part.push_back(ranked[j].position);
+    }
+    return parts;
+}
+
 } // namespace
 
-// The run in parts — whole roads, a town's together, about part_records police records each —
-// each part's police records with the civil records they may reach: those of its roads, those
+// The run in parts — compact areas of part_records police records each (cut_parts) — each
+// part's police records with the civil records they may reach: those of its roads, those
 // with the keys a misspelt road read as another place looks up, within the distance of its
 // points, those decisions name. Memory holds the outline and one part, not the dataset, and every record is
 // matched exactly as against the whole civil dataset (a record's keys all begin with its road
@@ -297,32 +388,25 @@ MatchSummary run_match(store::Database& db, const MatchOptions& o) {
     PlaceIndex places{formers};
     outline(db, o.civil_dataset, false, to_metres, o.distance_m, outline_, &places, named_keys);
     outline(db, o.police_dataset, true, to_metres, o.distance_m, outline_, nullptr, {});
+    places.seal();
     const Outline& ol = outline_;
-    outline_.civil_by_road.resize(ol.roads.size());
+    if (ol.civil.size() >= UINT32_MAX || ol.police.size() >= UINT32_MAX) throw match_error{"a dataset of more than 4,294,967,294 records is more than one run can outline: match it county by county"};
+    // Civil positions by road, counted first (one array, not a vector per road).
+    outline_.road_start.assign(ol.roads.size() + 1, 0);
+    for (const auto& c : ol.civil) ++outline_.road_start[c.road + 1];
+    for (std::size_t r = 0; r < ol.roads.size(); ++r) outline_.road_start[r + 1] += outline_.road_start[r];
+    outline_.civil_by_road.resize(ol.civil.size());
+    {
+        std::vector<std::uint32_t> next(ol.road_start.begin(), ol.road_start.end() - 1);
+        for (std::size_t i = 0; i < ol.civil.size(); ++i) outline_.civil_by_road[next[ol.civil[i].road]++] = static_cast<std::uint32_t>(i);
+    }
+    outline_.civil_by_cell.reserve(ol.civil.size());
     for (std::size_t i = 0; i < ol.civil.size(); ++i) {
-        outline_.civil_by_road[ol.civil[i].road].push_back(i);
         if (ol.civil[i].has_cell) outline_.civil_by_cell.emplace_back(ol.civil[i].cell, i);
     }
     std::sort(outline_.civil_by_cell.begin(), outline_.civil_by_cell.end());
     std::sort(outline_.civil_by_key.begin(), outline_.civil_by_key.end());
-    // The parts: whole roads, a town's together (keys begin with the town), at most
-    // part_records police records each unless one road alone has more.
-    std::vector<std::vector<std::int64_t>> police_by_road(ol.roads.size());
-    for (const auto& p : ol.police) police_by_road[p.road].push_back(p.id);
-    std::vector<std::uint32_t> road_order(ol.roads.size());
-    for (std::uint32_t r = 0; r < road_order.size(); ++r) road_order[r] = r;
-    std::sort(road_order.begin(), road_order.end(), [&](auto a, auto b) { return ol.roads[a] < ol.roads[b]; });
-    std::vector<std::vector<std::uint32_t>> parts(1);
-    std::size_t in_part = 0;
-    for (auto r : road_order) {
-        if (police_by_road[r].empty()) continue;
-        if (in_part > 0 && in_part + police_by_road[r].size() > o.part_records) {
-            parts.emplace_back();
-            in_part = 0;
-        }
-        parts.back().push_back(r);
-        in_part += police_by_road[r].size();
-    }
+    const auto parts = cut_parts(ol, o.part_records);
     std::vector<std::size_t> named_positions;
     for (const auto& [key, id] : ol.named_civil) {
         if (auto pos = ol.civil_position(id)) named_positions.push_back(*pos);
@@ -353,9 +437,14 @@ MatchSummary run_match(store::Database& db, const MatchOptions& o) {
 
     for (const auto& part : parts) {
         std::vector<std::int64_t> police_ids;
-        for (auto r : part) police_ids.insert(police_ids.end(), police_by_road[r].begin(), police_by_road[r].end());
-        if (police_ids.empty()) continue;
+        std::vector<std::uint32_t> part_roads;
+        for (auto pos : part) {
+            police_ids.push_back(ol.police[pos].id);
+            part_roads.push_back(ol.police[pos].road);
+        }
         std::sort(police_ids.begin(), police_ids.end());
+        std::sort(part_roads.begin(), part_roads.end());
+        part_roads.erase(std::unique(part_roads.begin(), part_roads.end()), part_roads.end());
         const auto police = load_records(db, police_ids, true, to_metres);
         // What this part's records may reach: its roads, the places a misspelt road may be read
         // as, a corrected address's road, the civil records near its points.
@@ -366,13 +455,13 @@ MatchSummary run_match(store::Database& db, const MatchOptions& o) {
         std::unordered_set<std::int64_t> cells;
         for (std::size_t i = 0; i < police.size(); ++i) {
             const auto& p = police[i];
-            fuzzy_keys(places, p.keys, candidates, fuzzy);
+            fuzzy_keys(places, p.keys, p, candidates, fuzzy);
             if (const auto g = governance.find(police_key(p.source_id, p.id)); g != governance.end()) {
                 governed[i] = &g->second;
                 if (g->second.corrected_address) {
                     const auto& keys = corrected.at(*g->second.corrected_address);
                     roads.insert(keys[road]);
-                    fuzzy_keys(places, keys, candidates, fuzzy);
+                    fuzzy_keys(places, keys, p, candidates, fuzzy);
                 }
             }
             if (p.has_point) {
@@ -380,10 +469,10 @@ MatchSummary run_match(store::Database& db, const MatchOptions& o) {
             }
         }
         std::vector<std::size_t> positions = named_positions;
-        for (auto r : part) positions.insert(positions.end(), ol.civil_by_road[r].begin(), ol.civil_by_road[r].end());
+        for (auto r : part_roads) positions.insert(positions.end(), ol.civil_of_road(r).begin(), ol.civil_of_road(r).end());
         for (const auto& key : roads) {
             if (const auto it = ol.road_index.find(key); it != ol.road_index.end()) {
-                positions.insert(positions.end(), ol.civil_by_road[it->second].begin(), ol.civil_by_road[it->second].end());
+                positions.insert(positions.end(), ol.civil_of_road(it->second).begin(), ol.civil_of_road(it->second).end());
             }
         }
         for (auto h : fuzzy) {
@@ -453,8 +542,8 @@ MatchSummary run_match(store::Database& db, const MatchOptions& o) {
                 c.governed_textual += is_linked(r.level) ? 1 : 0;
             }
             const bool linked = is_linked(r.level) && r.civil_id;
-            const std::int64_t civil_position = linked ? static_cast<std::int64_t>(*ol.civil_position(*r.civil_id)) : -1;
-            if (linked) plate_links[static_cast<std::size_t>(civil_position)]++;
+            const auto civil_position = r.civil_id ? static_cast<std::uint32_t>(*ol.civil_position(*r.civil_id)) : UINT32_MAX;
+            if (linked) plate_links[civil_position]++;
             if (!(r.decision_id && !r.changed_since_decision)) { // else settled by a decision
                 std::uint32_t rk = UINT32_MAX;
                 if (!p.keys[road].empty()) {
@@ -462,7 +551,7 @@ MatchSummary run_match(store::Database& db, const MatchOptions& o) {
                     if (fresh) road_keys.push_back(p.keys[road]);
                     rk = it->second;
                 }
-                attention.push_back({p.id, r.civil_id.value_or(0), civil_position, rk, !r.distance || *r.distance > o.distance_m});
+                attention.push_back({static_cast<std::uint32_t>(*ol.police_position(p.id)), civil_position, rk, linked, !r.distance || *r.distance > o.distance_m});
             }
             std::optional<std::int64_t> consistent, auto_consistent;
             if (r.civil_id) consistent = r.distance && *r.distance <= o.distance_m ? 1 : 0;
@@ -510,8 +599,8 @@ MatchSummary run_match(store::Database& db, const MatchOptions& o) {
                            {"governed", governed},
                            {"by_division", std::move(by_division)}};
 
-    std::sort(attention.begin(), attention.end(), [](const auto& a, const auto& b) { return a.police_id < b.police_id; });
-    write_attention(db, s.run_id, attention, plate_links, road_keys);
+    std::sort(attention.begin(), attention.end(), [](const auto& a, const auto& b) { return a.police < b.police; });
+    write_attention(db, s.run_id, ol, attention, plate_links, road_keys);
     // The map's index of this run's problems (schemas/009_match_problems.sql).
     db.exec("DELETE FROM match_problems");
     db.prepare("INSERT INTO match_problems(id, minx, maxx, miny, maxy, run_id) "

@@ -30,8 +30,8 @@ struct MatchOptions {
     double distance_m = 50;
     int threads = 2;
     std::string actor;
-    // Police records matched at a time (whole roads, so a part may hold more): what bounds a
-    // run's memory. The answers do not depend on it.
+    // Police records matched at a time, a compact area of the map: what bounds a run's
+    // memory. The answers do not depend on it.
     std::size_t part_records = 200000;
 };
 

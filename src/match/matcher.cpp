@@ -67,8 +67,27 @@ std::vector<Record> load_records(store::Database& db, const std::vector<std::int
     return out;
 }
 
+namespace {
+
+std::uint64_t mix(std::uint64_t h) { // splitmix64's finaliser
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebULL;
+    return h ^ (h >> 31);
+}
+
+// A spelling (pinyin or deletion variant) near a cell, hashed; the two kinds hashed apart.
+std::uint64_t near_hash(const std::string& pinyin, std::int64_t cell) { return mix(std::hash<std::string>{}(pinyin) ^ mix(static_cast<std::uint64_t>(cell))); }
+std::uint64_t near_hash(const std::u32string& variant, std::int64_t cell) {
+    return mix(std::hash<std::u32string>{}(variant) + 0x9e3779b97f4a7c15ULL) ^ mix(static_cast<std::uint64_t>(cell));
+}
+
+} // namespace
+
 void PlaceIndex::add(const std::string& key_road) {
-    if (key_road.empty() || !places_.insert(key_road).second) return;
+    if (key_road.empty() || index_.contains(key_road)) return;
+    if (sealed_) throw std::logic_error{"PlaceIndex::add after seal"};
     const auto& romanizer = pinyin::Romanizer::shared();
     const std::string place = key_place(key_road);
     std::vector<std::string> names{place};
@@ -77,46 +96,109 @@ void PlaceIndex::add(const std::string& key_road) {
     // A natural village (村/浜) also by its own name: written without its village,
     // with a typo, it is still found in its town.
     if (const auto slash = place.find('/'); slash != std::string::npos) names.push_back(place.substr(slash + 1));
+    const auto id = static_cast<std::uint32_t>(places_.size());
+    index_.emplace(key_road, id);
+    Place& p = places_.emplace_back();
+    p.key_road = key_road;
+    p.town = split_key(key_road).front();
     for (const auto& name : names) {
-        by_pinyin_[romanizer.key(name)].push_back(key_road);
-        for (auto& variant : address::deletion_variants(address::to_u32(name))) by_deletion_[variant].push_back(key_road);
-        spelled_[key_road].push_back(address::to_u32(name));
+        p.pinyin.push_back(romanizer.key(name));
+        p.names.push_back(address::to_u32(name));
+        by_pinyin_[p.pinyin.back()].push_back(id);
+        for (auto& variant : address::deletion_variants(p.names.back())) by_deletion_[variant].push_back(id);
     }
 }
 
-std::vector<FuzzyPlace> PlaceIndex::fuzzy_places(const std::string& key_road, const std::string& place) const {
+void PlaceIndex::locate(const std::string& key_road, double x, double y) {
+    if (sealed_) throw std::logic_error{"PlaceIndex::locate after seal"};
+    const auto it = index_.find(key_road);
+    if (it == index_.end()) return;
+    Place& p = places_[it->second];
+    const std::int64_t cell = grid_cell(x, y, fuzzy_reach_m);
+    if (std::find(p.cells.begin(), p.cells.end(), cell) != p.cells.end()) return;
+    p.cells.push_back(cell);
+    for (std::size_t i = 0; i < p.names.size(); ++i) {
+        near_.emplace_back(near_hash(p.pinyin[i], cell), it->second);
+        for (auto& variant : address::deletion_variants(p.names[i])) near_.emplace_back(near_hash(variant, cell), it->second);
+    }
+}
+
+void PlaceIndex::seal() {
+    std::sort(near_.begin(), near_.end());
+    near_.erase(std::unique(near_.begin(), near_.end()), near_.end());
+    near_.shrink_to_fit();
+    sealed_ = true;
+}
+
+std::vector<FuzzyPlace> PlaceIndex::fuzzy_places(const std::string& key_road, const std::string& place,
+                                                 const std::optional<std::pair<double, double>>& near) const {
+    if (!sealed_) throw std::logic_error{"PlaceIndex::fuzzy_places before seal"};
     std::vector<FuzzyPlace> out;
-    std::unordered_set<std::string> seen{key_road};
+    std::unordered_set<std::uint32_t> seen;
+    if (const auto self = index_.find(key_road); self != index_.end()) seen.insert(self->second);
     const std::string py = pinyin::Romanizer::shared().key(place);
     const auto u = address::to_u32(place);
-    auto same_generic = [&](const std::string& k, auto&& accept) {
-        for (const auto& cu : spelled_.at(k)) {
-            if (!cu.empty() && !u.empty() && cu.back() == u.back() && accept(cu)) return true;
+    // The generic (路, 街, 弄, 浜…) must agree: some name of the place ends as `place` does.
+    auto same_generic = [&](const Place& p, auto&& accept) {
+        for (std::size_t i = 0; i < p.names.size(); ++i) {
+            if (!p.names[i].empty() && !u.empty() && p.names[i].back() == u.back() && accept(i)) return true;
         }
         return false;
     };
-    if (auto it = by_pinyin_.find(py); it != by_pinyin_.end() && !py.empty()) {
-        for (const auto& k : it->second) {
-            if (!same_generic(k, [&](const std::u32string& cu) { return pinyin::Romanizer::shared().key(address::to_utf8(cu)) == py; })) continue;
-            if (seen.insert(k).second) out.push_back({k, 0.9, "same pinyin " + py});
+    std::array<std::int64_t, 9> cells{};
+    if (near) cells = grid_neighbourhood(near->first, near->second, fuzzy_reach_m);
+    // The places spelled so: all of them, or those with a plate in the cells around `near`
+    // (in the order they were added, as without a point).
+    std::vector<std::uint32_t> found;
+    auto spelled = [&](const auto& spelling, const auto& everywhere) -> const std::vector<std::uint32_t>& {
+        found.clear();
+        if (!near) {
+            if (auto it = everywhere.find(spelling); it != everywhere.end()) return it->second;
+            return found;
+        }
+        for (const auto cell : cells) {
+            const auto h = near_hash(spelling, cell);
+            for (auto it = std::lower_bound(near_.begin(), near_.end(), std::pair<std::uint64_t, std::uint32_t>{h, 0}); it != near_.end() && it->first == h; ++it) {
+                const auto& pc = places_[it->second].cells;
+                if (std::find(pc.begin(), pc.end(), cell) != pc.end()) found.push_back(it->second);
+            }
+        }
+        std::sort(found.begin(), found.end());
+        found.erase(std::unique(found.begin(), found.end()), found.end());
+        return found;
+    };
+    if (!py.empty()) {
+        for (const auto k : spelled(py, by_pinyin_)) {
+            const Place& p = places_[k];
+            if (!same_generic(p, [&](std::size_t i) { return p.pinyin[i] == py; })) continue;
+            if (seen.insert(k).second) out.push_back({p.key_road, 0.9, "same pinyin " + py});
         }
     }
     for (const auto& variant : address::deletion_variants(u)) {
-        auto it = by_deletion_.find(variant);
-        if (it == by_deletion_.end()) continue;
-        for (const auto& k : it->second) {
-            // One edit in the proper part: the generic (路, 街, 弄, 浜…) must agree.
-            if (!same_generic(k, [&](const std::u32string& cu) { return address::edit_distance(u, cu, 1) == 1; })) continue;
-            if (seen.insert(k).second) out.push_back({k, 0.8, "one character differs"});
+        for (const auto k : spelled(variant, by_deletion_)) {
+            const Place& p = places_[k];
+            // One edit in the proper part.
+            if (!same_generic(p, [&](std::size_t i) { return address::edit_distance(u, p.names[i], 1) == 1; })) continue;
+            if (seen.insert(k).second) out.push_back({p.key_road, 0.8, "one character differs"});
         }
     }
     // Prefer a candidate in the record's own town.
     const auto town = split_key(key_road).front();
     std::stable_sort(out.begin(), out.end(), [&](const FuzzyPlace& a, const FuzzyPlace& b) {
-        const bool at = split_key(a.key_road).front() == town, bt = split_key(b.key_road).front() == town;
+        const bool at = places_[index_.at(a.key_road)].town == town, bt = places_[index_.at(b.key_road)].town == town;
         return at != bt ? at : a.score > b.score;
     });
     return out;
+}
+
+std::optional<std::pair<double, double>> near(const Record& r) {
+    if (!r.has_point) return std::nullopt;
+    return std::pair{r.x, r.y};
+}
+
+std::string fuzzy_cache_key(const std::string& key_road, const Record& at) {
+    if (!at.has_point) return key_road;
+    return key_road + '\x1f' + std::to_string(grid_cell(at.x, at.y, fuzzy_reach_m));
 }
 
 
@@ -272,8 +354,8 @@ Result Matcher::match(const Record& p, const std::unordered_set<int>* rejected) 
         const bool villageless = key_place(p.keys[road]).starts_with("/");
         const std::string place = fuzzy_name(p.keys[road]);
         std::vector<FuzzyPlace> found;
-        const FuzzyCache::const_iterator cached = fuzzy_ ? fuzzy_->find(p.keys[road]) : FuzzyCache::const_iterator{};
-        const auto& candidates = fuzzy_ && cached != fuzzy_->end() ? cached->second : (found = places_.fuzzy_places(p.keys[road], place));
+        const FuzzyCache::const_iterator cached = fuzzy_ ? fuzzy_->find(fuzzy_cache_key(p.keys[road], p)) : FuzzyCache::const_iterator{};
+        const auto& candidates = fuzzy_ && cached != fuzzy_->end() ? cached->second : (found = places_.fuzzy_places(p.keys[road], place, near(p)));
         if (villageless) {
             for (int k = room; k >= plate; --k) {
                 const auto& key = p.keys[static_cast<std::size_t>(k)];

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -63,23 +64,48 @@ struct FuzzyPlace {
     std::string why;
 };
 
-// Every road and village key of the civil dataset, with the names it is known by.
+// How far a misspelt road is looked for from the record's point: a place is a candidate when
+// one of its civil plates lies in the 3×3 cells of this size around the point (so at least
+// this far in every direction). A police point is the building's own (or a few hundred metres
+// off); a same-sounding road across the city is another road, and a city of 100,000 roads has
+// hundreds one character away from any name.
+constexpr double fuzzy_reach_m = 1000.0;
+
+// Every road and village key of the civil dataset, with the names it is known by and where its
+// plates lie.
 class PlaceIndex {
 public:
     // formers: current road name -> its former names (the place-name history).
     explicit PlaceIndex(const std::unordered_map<std::string, std::vector<std::string>>& formers) : formers_{formers} {}
     // Keys in the civil records' order, each once (the order ties are reported in).
     void add(const std::string& key_road);
-    bool contains(const std::string& key_road) const { return places_.contains(key_road); }
-    // Registered places that sound like `place` or are one edit from it, own town first.
-    std::vector<FuzzyPlace> fuzzy_places(const std::string& key_road, const std::string& place) const;
+    // A civil plate of that place (added before) at (x, y), metres in EPSG:4549.
+    void locate(const std::string& key_road, double x, double y);
+    // After the last add and locate, before the first look-up.
+    void seal();
+    bool contains(const std::string& key_road) const { return index_.contains(key_road); }
+    // Registered places that sound like `place` or are one edit from it, own town first; when
+    // `near` is given (metres), only those with a plate within reach of it (fuzzy_reach_m).
+    std::vector<FuzzyPlace> fuzzy_places(const std::string& key_road, const std::string& place,
+                                         const std::optional<std::pair<double, double>>& near = std::nullopt) const;
 
 private:
+    struct Place {
+        std::string key_road, town;
+        std::vector<std::u32string> names;    // current, former, a natural village's own
+        std::vector<std::string> pinyin;      // of each name
+        std::vector<std::int64_t> cells;      // of fuzzy_reach_m holding its plates
+    };
     const std::unordered_map<std::string, std::vector<std::string>>& formers_;
-    std::unordered_set<std::string> places_;
-    std::unordered_map<std::string, std::vector<std::string>> by_pinyin_;
-    std::unordered_map<std::u32string, std::vector<std::string>> by_deletion_;
-    std::unordered_map<std::string, std::vector<std::u32string>> spelled_; // key_road -> its names, current and former
+    std::vector<Place> places_;
+    std::unordered_map<std::string, std::uint32_t> index_;
+    std::unordered_map<std::string, std::vector<std::uint32_t>> by_pinyin_;
+    std::unordered_map<std::u32string, std::vector<std::uint32_t>> by_deletion_;
+    // (hash of a name's pinyin or deletion variant with a cell holding the place's plates,
+    // place), sorted: the places of that spelling near a point. A hash collision only adds a
+    // candidate that the spelling and cell checks then turn away.
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> near_;
+    bool sealed_ = false;
 };
 
 // A natural village written without its village is placed no further than this from its
@@ -88,7 +114,8 @@ constexpr double village_reach_m = 1000.0;
 
 class Matcher {
 public:
-    // The candidate places of unknown road keys, worked out before (many records share one).
+    // The candidate places of unknown road keys near a point (fuzzy_cache_key), worked out
+    // before (many records share one).
     using FuzzyCache = std::unordered_map<std::string, std::vector<FuzzyPlace>>;
     // civil: every civil record a police record to be matched here may reach, in id order.
     // fuzzy: when given, the candidates of every unknown road key the records have.
@@ -119,6 +146,12 @@ private:
 // for the matcher's nearest-plate search and for a run's parts, which must load those cells.
 std::int64_t grid_cell(double x, double y, double distance);
 std::array<std::int64_t, 9> grid_neighbourhood(double x, double y, double distance);
+
+// A record's point for PlaceIndex::fuzzy_places, if it has one.
+std::optional<std::pair<double, double>> near(const Record& r);
+// What a record's fuzzy candidates depend on: its road key and the cell of fuzzy_reach_m its
+// point lies in (if it has one).
+std::string fuzzy_cache_key(const std::string& key_road, const Record& at);
 
 // The place a key names: its road or village ("town|place|…"; the key itself when it has no town).
 std::string key_place(const std::string& key);

@@ -469,8 +469,9 @@ TEST_CASE("a civil record decided to be no address is offered to no police recor
 }
 
 TEST_CASE("a run in many small parts gives every record the answer a run in one part gives, decisions included") {
-    // Parts are whole roads; a record may reach beyond its part (a misspelt road read as
-    // another, a plate just across a part's edge, a hand link anywhere): all must be found.
+    // Parts are areas of the map; a record may reach beyond its part (its road's other plates,
+    // a misspelt road read as another, a plate just across a part's edge, a hand link
+    // anywhere): all must be found.
     Registry r{5, 4000, {{"typo", 0.05}, {"village_dropped", 0.05}}};
     const auto first = r.run();
     const auto plates = at_level(r.db, first.run_id, "plate", 40);
@@ -489,13 +490,14 @@ TEST_CASE("a run in many small parts gives every record the answer a run in one 
     decide(r.db, "police_wrong", plates[2], std::nullopt, far_plate.column_text(0)); // corrected to a plate of another road
     match::decide_civil(r.db, "demolished", *result(r.db, first.run_id, plates[3]).civil, "", "gis-1");
 
-    // A misspelt road whose point lies far from its plate: found only through the places the
-    // road may be read as. An address with no road at all: found only by its point.
-    r.db.exec("UPDATE source_addresses SET geom = MakePoint(X(geom) + 0.03, Y(geom), 4490) WHERE id = " + std::to_string(fuzzy[0]));
+    // A misspelt road whose point lies ~770 m from its plate (beyond the cells a part loads
+    // around its points, within the reach of a misspelt road): found only through the places
+    // the road may be read as. An address with no road at all: found only by its point.
+    r.db.exec("UPDATE source_addresses SET geom = MakePoint(X(geom) + 0.008, Y(geom), 4490) WHERE id = " + std::to_string(fuzzy[0]));
     r.db.exec("UPDATE source_addresses SET key_road = '', key_plate = '', key_building = '', key_room = '' WHERE id = " + std::to_string(plates[5]));
 
     const auto whole = r.run(50, 1000000);
-    const auto parts = r.run(50, 1); // every road a part of its own
+    const auto parts = r.run(50, 1); // every record a part of its own
     auto diff = [&](const char* table, const char* columns) {
         return r.count(std::string{"SELECT count(*) FROM (SELECT police_address_id, "} + columns + " FROM " + table + " WHERE run_id = " +
                        std::to_string(whole.run_id) + " EXCEPT SELECT police_address_id, " + columns + " FROM " + table + " WHERE run_id = " +

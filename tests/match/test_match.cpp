@@ -63,6 +63,39 @@ TEST_CASE("each level comes with its reason") {
     CHECK(r.count("SELECT count(*) FROM match_results WHERE reason LIKE '%is a former name of%' AND level IN ('exact','room','building','plate')") > 10);
 }
 
+TEST_CASE("a misspelt road is read as a same-sounding place near its point, never as one across the city") {
+    Registry r{11, 6000, {{"typo", 0.2}}};
+    const auto first = r.run();
+    // (police id, civil id) of records read as another road's name.
+    std::vector<std::pair<std::int64_t, std::int64_t>> fuzzy;
+    {
+        auto st = r.db.prepare("SELECT police_address_id, civil_address_id FROM match_results WHERE run_id = ?1 AND level = 'fuzzy' "
+                               "AND reason LIKE '%one character differs%' ORDER BY police_address_id LIMIT 10");
+        st.bind(1, first.run_id);
+        while (st.step()) fuzzy.emplace_back(st.column_int(0), st.column_int(1));
+    }
+    REQUIRE(fuzzy.size() == 10);
+    auto linked_to = [&](std::int64_t run, std::int64_t police) {
+        auto st = r.db.prepare("SELECT coalesce(civil_address_id, 0), level FROM match_results WHERE run_id = ?1 AND police_address_id = ?2");
+        st.bind_all(run, police);
+        REQUIRE(st.step());
+        return std::pair{st.column_int(0), st.column_text(1)};
+    };
+    auto move = [&](double east) {
+        r.db.exec("UPDATE source_addresses SET geom = MakePoint(X(geom) + " + std::to_string(east) + ", Y(geom), 4490) WHERE id IN (SELECT police_address_id "
+                  "FROM match_results WHERE run_id = " + std::to_string(first.run_id) + " AND level = 'fuzzy' AND reason LIKE '%one character differs%' "
+                  "ORDER BY police_address_id LIMIT 10)");
+    };
+    // ~480 m off (a police point a few hundred metres out): still read as that road.
+    move(0.005);
+    const auto near = r.run();
+    for (const auto& [police, civil] : fuzzy) CHECK(linked_to(near.run_id, police) == std::pair<std::int64_t, std::string>{civil, "fuzzy"});
+    // ~6 km off: the road of that plate is another part of the county, not what the record meant.
+    move(0.06);
+    const auto far = r.run();
+    for (const auto& [police, civil] : fuzzy) CHECK(linked_to(far.run_id, police).first != civil);
+}
+
 TEST_CASE("spatial consistency is decided at the distance threshold, inclusively") {
     Registry r;
     const auto s = r.run(50);
