@@ -20,7 +20,6 @@
 #include <limits>
 #include <map>
 #include <optional>
-#include <span>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>

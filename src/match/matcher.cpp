@@ -85,41 +85,38 @@ std::uint64_t near_hash(const std::u32string& variant, std::int64_t cell) {
 
 } // namespace
 
-void PlaceIndex::add(const std::string& key_road) {
-    if (key_road.empty() || index_.contains(key_road)) return;
+void PlaceIndex::add(const std::string& key_road, const std::optional<std::pair<double, double>>& at) {
+    if (key_road.empty()) return;
     if (sealed_) throw std::logic_error{"PlaceIndex::add after seal"};
-    const auto& romanizer = pinyin::Romanizer::shared();
-    const std::string place = key_place(key_road);
-    std::vector<std::string> names{place};
-    // A typo in a former name is still a typo of that road's name.
-    if (auto f = formers_.find(place); f != formers_.end()) names.insert(names.end(), f->second.begin(), f->second.end());
-    // A natural village (村/浜) also by its own name: written without its village,
-    // with a typo, it is still found in its town.
-    if (const auto slash = place.find('/'); slash != std::string::npos) names.push_back(place.substr(slash + 1));
-    const auto id = static_cast<std::uint32_t>(places_.size());
-    index_.emplace(key_road, id);
-    Place& p = places_.emplace_back();
-    p.key_road = key_road;
-    p.town = split_key(key_road).front();
-    for (const auto& name : names) {
-        p.pinyin.push_back(romanizer.key(name));
-        p.names.push_back(address::to_u32(name));
-        by_pinyin_[p.pinyin.back()].push_back(id);
-        for (auto& variant : address::deletion_variants(p.names.back())) by_deletion_[variant].push_back(id);
+    const auto [it, fresh] = index_.emplace(key_road, static_cast<std::uint32_t>(places_.size()));
+    const std::uint32_t id = it->second;
+    if (fresh) {
+        const auto& romanizer = pinyin::Romanizer::shared();
+        const std::string place = key_place(key_road);
+        std::vector<std::string> names{place};
+        // A typo in a former name is still a typo of that road's name.
+        if (auto f = formers_.find(place); f != formers_.end()) names.insert(names.end(), f->second.begin(), f->second.end());
+        // A natural village (村/浜) also by its own name: written without its village,
+        // with a typo, it is still found in its town.
+        if (const auto slash = place.find('/'); slash != std::string::npos) names.push_back(place.substr(slash + 1));
+        Place& p = places_.emplace_back();
+        p.key_road = key_road;
+        p.town = split_key(key_road).front();
+        for (const auto& name : names) {
+            p.pinyin.push_back(romanizer.key(name));
+            p.names.push_back(address::to_u32(name));
+            by_pinyin_[p.pinyin.back()].push_back(id);
+            for (auto& variant : address::deletion_variants(p.names.back())) by_deletion_[variant].push_back(id);
+        }
     }
-}
-
-void PlaceIndex::locate(const std::string& key_road, double x, double y) {
-    if (sealed_) throw std::logic_error{"PlaceIndex::locate after seal"};
-    const auto it = index_.find(key_road);
-    if (it == index_.end()) return;
-    Place& p = places_[it->second];
-    const std::int64_t cell = grid_cell(x, y, fuzzy_reach_m);
+    if (!at) return;
+    Place& p = places_[id];
+    const std::int64_t cell = grid_cell(at->first, at->second, fuzzy_reach_m);
     if (std::find(p.cells.begin(), p.cells.end(), cell) != p.cells.end()) return;
     p.cells.push_back(cell);
     for (std::size_t i = 0; i < p.names.size(); ++i) {
-        near_.emplace_back(near_hash(p.pinyin[i], cell), it->second);
-        for (auto& variant : address::deletion_variants(p.names[i])) near_.emplace_back(near_hash(variant, cell), it->second);
+        near_.emplace_back(near_hash(p.pinyin[i], cell), id);
+        for (auto& variant : address::deletion_variants(p.names[i])) near_.emplace_back(near_hash(variant, cell), id);
     }
 }
 

@@ -77,11 +77,10 @@ class PlaceIndex {
 public:
     // formers: current road name -> its former names (the place-name history).
     explicit PlaceIndex(const std::unordered_map<std::string, std::vector<std::string>>& formers) : formers_{formers} {}
-    // Keys in the civil records' order, each once (the order ties are reported in).
-    void add(const std::string& key_road);
-    // A civil plate of that place (added before) at (x, y), metres in EPSG:4549.
-    void locate(const std::string& key_road, double x, double y);
-    // After the last add and locate, before the first look-up.
+    // Each civil record's place, in the civil records' order (the order ties are reported in),
+    // with its point (metres, EPSG:4549) if it has one.
+    void add(const std::string& key_road, const std::optional<std::pair<double, double>>& at);
+    // After the last add, before the first look-up.
     void seal();
     bool contains(const std::string& key_road) const { return index_.contains(key_road); }
     // Registered places that sound like `place` or are one edit from it, own town first; when

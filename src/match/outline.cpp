@@ -4,6 +4,7 @@
 #include "match/match_run.hpp"
 
 #include <limits>
+#include <utility>
 
 namespace diming::match::detail {
 
@@ -26,20 +27,18 @@ void read_outline(store::Database& db, std::int64_t dataset, bool police, const 
         Placed p{st.column_int(0), 0, false, 0};
         const std::string key_road = st.column_text(1);
         p.road = o.road(key_road);
-        double m_x = 0, m_y = 0;
+        std::optional<std::pair<double, double>> at; // metres
         if (!st.is_null(2)) {
             try {
                 const auto m = to_metres.forward({st.column_double(2), st.column_double(3)});
                 p.cell = grid_cell(m.x, m.y, distance);
                 p.has_cell = true;
-                m_x = m.x;
-                m_y = m.y;
+                at.emplace(m.x, m.y);
             } catch (const diming::error&) {
             }
         }
         if (!police) {
-            places->add(key_road);
-            if (p.has_cell) places->locate(key_road, m_x, m_y);
+            places->add(key_road, at);
             for (int k = 8; k >= 6; --k) { // room, building, plate: the finest it has
                 if (const auto key = st.column_text(k); !key.empty()) {
                     o.civil_by_key.emplace_back(std::hash<std::string>{}(key), out.size());

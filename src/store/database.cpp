@@ -1,8 +1,7 @@
 #include "store/database.hpp"
-
-#include <cctype>
 #include "store/spatial_index.hpp"
 
+#include <cctype>
 #include <mutex>
 
 namespace diming::store {
@@ -17,6 +16,13 @@ namespace {
 }
 
 } // namespace
+
+std::string checked_identifier(const std::string& name) {
+    for (char c : name) {
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) throw database_error{"bad identifier: " + name};
+    }
+    return name;
+}
 
 std::string describe_error(sqlite3* db, const std::filesystem::path& path) {
     return path.string() + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
@@ -53,13 +59,6 @@ Statement& Statement::bind(int index, std::string_view value) {
                index);
     return *this;
 }
-std::string checked_identifier(const std::string& name) {
-    for (char c : name) {
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) throw database_error{"bad identifier: " + name};
-    }
-    return name;
-}
-
 Statement& Statement::bind_unowned(int index, std::string_view value) {
     check_bind(sqlite3_bind_text64(stmt_.get(), index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8), index);
     return *this;

@@ -82,9 +82,8 @@ TEST_CASE("a misspelt road is read as a same-sounding place near its point, neve
         return std::pair{st.column_int(0), st.column_text(1)};
     };
     auto move = [&](double east) {
-        r.db.exec("UPDATE source_addresses SET geom = MakePoint(X(geom) + " + std::to_string(east) + ", Y(geom), 4490) WHERE id IN (SELECT police_address_id "
-                  "FROM match_results WHERE run_id = " + std::to_string(first.run_id) + " AND level = 'fuzzy' AND reason LIKE '%one character differs%' "
-                  "ORDER BY police_address_id LIMIT 10)");
+        auto st = r.db.prepare("UPDATE source_addresses SET geom = MakePoint(X(geom) + ?1, Y(geom), 4490) WHERE id = ?2");
+        for (const auto& [police, civil] : fuzzy) st.bind_all(east, police).run();
     };
     // ~480 m off (a police point a few hundred metres out): still read as that road.
     move(0.005);
