@@ -5,13 +5,13 @@
 # also at 10M rows (./dev bench import 10000000).
 set -euo pipefail
 plates=${1:-1000000}
-out="$BENCH_OUT/sample-$plates"
-[ -f "$out/police.csv" ] || "$DIMING" sample --out "$out" --plates "$plates" >/dev/null 2>&1
+source "$(dirname "$0")/registry.sh"
+out=$(sample_dir "$plates")
 here=$(cd "$(dirname "$0")/.." && pwd)
 db="$BENCH_OUT/import-$plates.sqlite"
 rm -f "$db" "$db-wal" "$db-shm" "$BENCH_OUT/ogr2ogr-$plates.sqlite"
 "$DIMING" init --db "$db" >/dev/null
-"$DIMING" import-divisions --db "$db" "$here/data/divisions/330482.csv" >/dev/null
+"$DIMING" import-divisions --db "$db" "$(sample_divisions "$out")" >/dev/null
 start=$(date +%s.%N)
 /usr/bin/time -f "%M" -o "$BENCH_OUT/import.rss" "$DIMING" import --db "$db" --source police \
   --profile "$here/importers/profiles/police-yibiaosanshi.json" --rejects "$BENCH_OUT/import.rejects.csv" "$out/police.csv" >/dev/null 2>&1

@@ -4,8 +4,8 @@
 # (after `diming import`; until then the shipped divisions only). Bar (issue 4): >= 200,000/s.
 set -euo pipefail
 plates=${1:-1000000}
-out="$BENCH_OUT/sample-$plates"
-[ -f "$out/police.csv" ] || "$DIMING" sample --out "$out" --plates "$plates" >/dev/null 2>&1
+source "$(dirname "$0")/registry.sh"
+out=$(sample_dir "$plates")
 addresses="$out/addresses.txt"
 # the 13th column (标准地址) of the UTF-8 police extract
 [ -f "$addresses" ] || tail -n +2 "$out/police.csv" | cut -d, -f13 > "$addresses"

@@ -1,15 +1,31 @@
-# Sourced by the benchmarks: registry_db PLATES prints the path of a registry holding the
-# sample of that size (civil and police imported, made once and kept in $BENCH_OUT).
+# Sourced by the benchmarks. BENCH_COUNTIES (e.g. 330400, the whole city of Jiaxing) makes the
+# samples and registries of those counties instead of Pinghu alone (`diming sample --counties`).
+
+# sample_dir PLATES prints the folder of the sample of that size (made once, kept in $BENCH_OUT).
+sample_dir() {
+  local out="$BENCH_OUT/sample-$1${BENCH_COUNTIES:+-$BENCH_COUNTIES}"
+  [ -f "$out/police.csv" ] || "$DIMING" sample --out "$out" --plates "$1" ${BENCH_COUNTIES:+--counties "$BENCH_COUNTIES"} >/dev/null 2>&1
+  echo "$out"
+}
+
+# sample_divisions DIR: the divisions that sample lies in (samples made before divisions.csv
+# was written are Pinghu's).
+sample_divisions() {
+  if [ -f "$1/divisions.csv" ]; then echo "$1/divisions.csv"
+  else echo "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/data/divisions/330482.csv"; fi
+}
+
+# registry_db PLATES prints the path of a registry holding the sample of that size (civil and
+# police imported, made once and kept in $BENCH_OUT).
 registry_db() {
   local plates=$1 here out db
   here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-  out="$BENCH_OUT/sample-$plates"
-  [ -f "$out/police.csv" ] || "$DIMING" sample --out "$out" --plates "$plates" >/dev/null 2>&1
-  db="$BENCH_OUT/match-$plates.sqlite"
+  out=$(sample_dir "$plates")
+  db="$BENCH_OUT/match-$plates${BENCH_COUNTIES:+-$BENCH_COUNTIES}.sqlite"
   if [ ! -f "$db.ready" ]; then
     rm -f "$db" "$db-wal" "$db-shm"
     "$DIMING" init --db "$db" >/dev/null
-    "$DIMING" import-divisions --db "$db" "$here/data/divisions/330482.csv" >/dev/null
+    "$DIMING" import-divisions --db "$db" "$(sample_divisions "$out")" >/dev/null
     "$DIMING" import --db "$db" --source civil --profile "$here/importers/profiles/civil-registry.json" --rejects /dev/null "$out/civil.gpkg" >/dev/null 2>&1
     "$DIMING" import --db "$db" --source police --profile "$here/importers/profiles/police-yibiaosanshi.json" --rejects /dev/null "$out/police.csv" >/dev/null 2>&1
     touch "$db.ready"

@@ -6,10 +6,11 @@
 # generation at all.
 set -euo pipefail
 plates=${1:-1000000}
-out="$BENCH_OUT/sample-$plates"
+# BENCH_COUNTIES=330400: the whole city's counties (as bench/registry.sh makes them).
+out="$BENCH_OUT/sample-$plates${BENCH_COUNTIES:+-$BENCH_COUNTIES}"
 rm -rf "$out" "$out.copy.gpkg" "$out.police.gpkg"
 start=$(date +%s.%N)
-/usr/bin/time -f "%M" -o "$out.rss" "$DIMING" sample --out "$out" --plates "$plates" >/dev/null 2>&1
+/usr/bin/time -f "%M" -o "$out.rss" "$DIMING" sample --out "$out" --plates "$plates" ${BENCH_COUNTIES:+--counties "$BENCH_COUNTIES"} >/dev/null 2>&1
 diming_s=$(echo "$(date +%s.%N) - $start" | bc)
 rss_mib=$(( $(cat "$out.rss") / 1024 ))
 start=$(date +%s.%N)

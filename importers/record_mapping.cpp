@@ -168,7 +168,7 @@ bool known(const address::Component* c) { return c && (c->how == "gazetteer" || 
 // and a note says which won (the match reason carries it). The result is read again from the
 // reconciled parts, so that its keys are built as every other address's are.
 address::AddressComponents reconcile(const address::AddressComponents& text, const address::AddressComponents& columns,
-                                     const address::Gazetteer& gazetteer) {
+                                     const address::Gazetteer& gazetteer, const address::ParseOptions& options) {
     using address::Level;
     std::vector<std::string> notes;
     auto take = [&](Level level, const char* what, std::string& out) {
@@ -214,7 +214,7 @@ address::AddressComponents reconcile(const address::AddressComponents& text, con
     if (!unit.empty()) s += unit + "单元";
     if (!floor.empty()) s += floor + "层";
     if (!room.empty()) s += room + "室";
-    auto out = address::parse(s, gazetteer);
+    auto out = address::parse(s, gazetteer, options);
     out.notes.insert(out.notes.begin(), text.notes.begin(), text.notes.end());
     out.notes.insert(out.notes.end(), notes.begin(), notes.end());
     return out;
@@ -270,7 +270,9 @@ void prepare_source_address(const SourceLayer& l, const SourceRow& row, const ad
     }
     address::AddressComponents a;
     try {
-        a = address::parse(out.text, gazetteer);
+        address::ParseOptions options;
+        if (out.point) options.near = std::make_pair(out.point->lon, out.point->lat);
+        a = address::parse(out.text, gazetteer, options);
         // Free text and the columns both: read both, the columns settle what the text lacks or
         // says otherwise.
         // Unless the text ends with the columns' own street-to-room written out character for
@@ -279,7 +281,7 @@ void prepare_source_address(const SourceLayer& l, const SourceRow& row, const ad
         if (!column_value(row, l.address_col).empty()) {
             const auto columns = columns_address(l, row);
             const std::string_view street_on = std::string_view{columns.text}.substr(columns.street_at);
-            if (!street_on.empty() && !out.text.ends_with(street_on)) a = reconcile(a, address::parse(columns.text, gazetteer), gazetteer);
+            if (!street_on.empty() && !out.text.ends_with(street_on)) a = reconcile(a, address::parse(columns.text, gazetteer, options), gazetteer, options);
         }
     } catch (const address::address_error& e) {
         return void(out.reject = Reject{address_field, "address-unparseable", e.what()});

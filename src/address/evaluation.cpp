@@ -75,7 +75,7 @@ Evaluation evaluate_conll(const std::filesystem::path& path, const Gazetteer& ga
         const auto gold = entities_of(tags);
         std::set<Entity> predicted;
         try {
-            const auto a = parse(text, gazetteer, ParseOptions{.road_candidates = false});
+            const auto a = parse(text, gazetteer, ParseOptions{.road_candidates = false, .near = std::nullopt});
             const bool has_road = a.get(Level::road) != nullptr;
             for (const auto& c : a.components) {
                 const std::string l = ccks_label(c.level, c.text, has_road);

@@ -132,6 +132,14 @@ std::string Gazetteer::division_name(const std::string& code) const {
     return it == division_name_.end() ? std::string{} : it->second;
 }
 
+std::optional<std::pair<double, double>> Gazetteer::division_centre(const std::string& code) const {
+    const auto it = division_centre_.find(code);
+    if (it == division_centre_.end()) return std::nullopt;
+    return it->second;
+}
+
+void Gazetteer::set_division_centre(const std::string& code, double lon, double lat) { division_centre_[code] = {lon, lat}; }
+
 std::string Gazetteer::town_of(const std::string& code) const {
     std::string c = code;
     for (int guard = 0; guard < 6 && !c.empty(); ++guard) {
@@ -224,8 +232,12 @@ std::vector<RoadCandidate> Gazetteer::road_candidates(const std::string& unknown
 
 Gazetteer Gazetteer::from_database(const store::Database& db) {
     Gazetteer g;
-    auto divisions = db.prepare("SELECT code, name FROM divisions ORDER BY level, code");
-    while (divisions.step()) g.add_division(divisions.column_text(0), divisions.column_text(1), true);
+    auto divisions = db.prepare("SELECT code, name, (MbrMinX(geom) + MbrMaxX(geom)) / 2, (MbrMinY(geom) + MbrMaxY(geom)) / 2 "
+                                "FROM divisions ORDER BY level, code");
+    while (divisions.step()) {
+        g.add_division(divisions.column_text(0), divisions.column_text(1), true);
+        if (!divisions.is_null(2)) g.set_division_centre(divisions.column_text(0), divisions.column_double(2), divisions.column_double(3));
+    }
     auto places = db.prepare(
         "SELECT p.id, p.name, p.division_code, c.geometry_kind, c.code FROM place_names p "
         "JOIN place_name_categories c ON c.code = p.category_code WHERE p.status IN ('proposed','approved','registered')");

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -82,6 +83,10 @@ public:
     std::string town_of(const std::string& division_code) const;
     // A division's name as addresses write it (星光村), "" if unknown.
     std::string division_name(const std::string& division_code) const;
+    // Where a registry division lies (the centre of its extent, EPSG:4490), for telling
+    // namesakes apart by a record's point; nullopt without a boundary.
+    std::optional<std::pair<double, double>> division_centre(const std::string& division_code) const;
+    void set_division_centre(const std::string& division_code, double lon, double lat);
     std::size_t size() const noexcept { return entries_.size(); }
 
 private:
@@ -98,6 +103,7 @@ private:
     std::unordered_map<std::string, std::string> division_parent_;
     std::unordered_map<std::string, int> division_level_;
     std::unordered_map<std::string, std::string> division_name_;
+    std::unordered_map<std::string, std::pair<double, double>> division_centre_;
     std::unordered_map<std::string, std::vector<std::size_t>> roads_by_pinyin_;
     std::unordered_map<std::u32string, std::vector<std::size_t>> roads_by_deletion_;
 };

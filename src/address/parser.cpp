@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <numbers>
 #include <optional>
 #include <unordered_map>
 
@@ -549,16 +551,55 @@ private:
         }
     }
 
-    // The first acceptable entry among the known names starting at pos (longest first).
+    // The first acceptable entry among the known names starting at pos (longest first). Of
+    // namesakes (a 三联村 in two towns of a city, a 人民路 in two counties): the one nearest in
+    // the division tree to the division written, then the one nearest the record's point.
     std::optional<std::pair<int, const GazetteerEntry*>> known_at(std::size_t pos, bool mid_run) const {
         for (const auto& m : g_.matches_at(s_, pos)) {
             const std::size_t end = pos + static_cast<std::size_t>(m.length);
+            const GazetteerEntry* first = nullptr;
+            const GazetteerEntry* best = nullptr;
             for (const auto& e : *m.entries) {
                 if (mid_run && e.via == Via::short_form) continue;
-                if (acceptable(e, pos, end)) return std::make_pair(m.length, &e);
+                if (!acceptable(e, pos, end)) continue;
+                if (!first) {
+                    first = best = &e;
+                } else if (e.level == first->level && e.canonical == first->canonical && e.code != best->code && closer_namesake(e, *best)) {
+                    best = &e;
+                }
             }
+            if (best) return std::make_pair(m.length, best);
         }
         return std::nullopt;
+    }
+
+    // Where a known name lies in the division tree: a division itself, a place its division.
+    static const std::string& division_of(const GazetteerEntry& e) { return e.level <= Level::community ? e.code : e.parent_code; }
+
+    // How many levels of the division written a division code shares (province 1 … community 5).
+    int shared_levels(const std::string& code) const {
+        static constexpr std::array<std::size_t, 5> ends{2, 4, 6, 9, 12};
+        int n = 0;
+        for (std::size_t k : ends) {
+            if (admin_code_.size() < k || code.size() < k || admin_code_.compare(0, k, code, 0, k) != 0) break;
+            ++n;
+        }
+        return n;
+    }
+
+    bool closer_namesake(const GazetteerEntry& a, const GazetteerEntry& b) const {
+        if (!admin_code_.empty()) {
+            const int la = shared_levels(division_of(a)), lb = shared_levels(division_of(b));
+            if (la != lb) return la > lb;
+        }
+        if (!options_.near) return false;
+        const auto ca = g_.division_centre(division_of(a)), cb = g_.division_centre(division_of(b));
+        if (!ca || !cb) return ca.has_value();
+        const auto d2 = [&](const std::pair<double, double>& c) {
+            const double dx = (c.first - options_.near->first) * std::cos(options_.near->second * std::numbers::pi / 180), dy = c.second - options_.near->second;
+            return dx * dx + dy * dy;
+        };
+        return d2(*ca) < d2(*cb);
     }
 
     // A natural village written without its administrative village (某镇张家浜23号): when only

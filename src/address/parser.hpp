@@ -8,6 +8,7 @@
 #include "address/gazetteer.hpp"
 #include "address/normalize.hpp"
 
+#include <optional>
 #include <string_view>
 
 namespace diming::pinyin {
@@ -19,6 +20,9 @@ namespace diming::address {
 struct ParseOptions {
     // Offer registered road names for unknown ones (costs a pinyin lookup per unknown road).
     bool road_candidates = true;
+    // Where the record lies (longitude, latitude in EPSG:4490), when known: of two registered
+    // places of the same name that the divisions written do not tell apart, the nearer.
+    std::optional<std::pair<double, double>> near;
 };
 
 // Throws address_error for invalid UTF-8 or input over max_input_bytes.

@@ -7,7 +7,7 @@
 namespace diming::cli {
 
 void add_sample(CLI::App& app) {
-    auto* cmd = app.add_subcommand("sample", "Write a synthetic Pinghu civil registry (civil.gpkg), police extract (police.csv) and ground truth");
+    auto* cmd = app.add_subcommand("sample", "Write a synthetic civil registry (civil.gpkg), police extract (police.csv), divisions and ground truth, for Pinghu or several counties");
     struct Args {
         std::string out, crs = "gcj02", encoding = "utf-8";
         sample::SampleOptions options;
@@ -18,6 +18,10 @@ void add_sample(CLI::App& app) {
     cmd->add_option("--out", a->out, "output folder");
     cmd->add_option("--seed", a->options.seed, "random seed (same seed, same bytes)")->capture_default_str();
     cmd->add_option("--plates", a->options.plates, "rows in civil.gpkg's door_plates layer")->capture_default_str();
+    cmd->add_option("--counties", a->options.counties,
+                    "counties laid out, comma-separated division codes; a city's code (330400) stands for all its counties")
+        ->delimiter(',')
+        ->capture_default_str();
     cmd->add_option("--police-crs", a->crs, "police coordinates: gcj02, cgcs2000 or gk120 (EPSG:4549)")->capture_default_str();
     cmd->add_option("--police-encoding", a->encoding, "police.csv encoding: utf-8 or gbk")->capture_default_str();
     cmd->add_option("--rate", a->rates, "NAME=VALUE: the rate of one variation (see --list-variations); repeatable");
@@ -47,7 +51,7 @@ void add_sample(CLI::App& app) {
         a->options.progress = true;
         const auto s = sample::write_sample(a->options, a->out);
         std::cout << a->out << ": " << s.civil_plates << " civil plates on " << s.roads << " roads, " << s.police_records
-                  << " police records, in " << s.seconds << " s (civil.gpkg, police.csv, truth.csv, summary.json)\n";
+                  << " police records, in " << s.seconds << " s (civil.gpkg, police.csv, truth.csv, divisions.csv, summary.json)\n";
     });
 }
 

@@ -414,7 +414,7 @@ NameSearchResult search_names(store::Database& db, const NameQuery& query, const
     // The text read as an address, once, when it is needed.
     std::optional<address::AddressComponents> address_of_q;
     auto parsed_q = [&]() -> const address::AddressComponents& {
-        if (!address_of_q) address_of_q = address::parse(q, *gazetteer, {.road_candidates = false});
+        if (!address_of_q) address_of_q = address::parse(q, *gazetteer, {.road_candidates = false, .near = std::nullopt});
         return *address_of_q;
     };
     // Towns and communities, and compounds, beside the names (the first page only).

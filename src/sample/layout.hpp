@@ -1,8 +1,11 @@
 #pragma once
-// Where things are in the sample Pinghu: towns and communities as Voronoi cells around
-// anchor points (data/sample/towns.csv gives approximate real town centres; community
-// centres are placed at random inside their town), inside Pinghu's real extent. Membership
-// is "nearest anchor", which is exactly the Voronoi cell written to civil.gpkg.
+// Where things are in the sample: counties, towns and communities as nested Voronoi cells
+// around anchor points. data/sample/counties.csv gives each county an approximate real centre
+// and extent; data/sample/towns.csv gives Pinghu's towns their approximate real centres, the
+// towns of other counties are placed at random (subdistricts near the county seat); community
+// centres are placed at random inside their town. Membership is "nearest anchor" at each level,
+// which is exactly the Voronoi cell written to civil.gpkg. One county (Pinghu, the default) is
+// laid out exactly as it always was.
 
 #include "crs/consumer_map.hpp"
 #include "sample/random.hpp"
@@ -30,9 +33,18 @@ struct Community {
     LonLat anchor;
 };
 
+struct County {
+    std::string code; // 12 digits, 330482000000
+    std::string name; // 平湖市
+    std::string province, city; // 浙江省, 嘉兴市
+    LonLat anchor;
+    double weight = 0; // share of the plates
+};
+
 struct Town {
     std::string code;
     std::string name; // 当湖街道
+    int county = 0;   // index into Layout::counties()
     bool urban = false;
     double weight = 0;
     LonLat anchor;
@@ -42,16 +54,21 @@ struct Town {
 
 class Layout {
 public:
-    // Reads data/divisions/330482.csv and data/sample/towns.csv; places community anchors.
-    Layout(const std::filesystem::path& data_dir, Random& rng);
+    // Lays out the given counties (6- or 12-digit codes; a city's code stands for all its
+    // counties in data/sample/counties.csv), reading data/divisions/<county>.csv for each.
+    Layout(const std::filesystem::path& data_dir, const std::vector<std::string>& counties, Random& rng);
 
     const Extent& extent() const noexcept { return extent_; }
+    const std::vector<County>& counties() const noexcept { return counties_; }
     const std::vector<Town>& towns() const noexcept { return towns_; }
-    const std::string& province() const noexcept { return province_; }
-    const std::string& city() const noexcept { return city_; }
-    const std::string& county() const noexcept { return county_; }
+    const County& county_of(int town) const noexcept { return counties_[towns_[town].county]; }
+    const std::vector<int>& towns_of_county(int county) const noexcept { return towns_of_county_[county]; }
+    // The division rows (code, name) of every county laid out, as data/divisions/ has them:
+    // what `diming import-divisions` needs before civil.gpkg is imported.
+    const std::vector<std::pair<std::string, std::string>>& division_rows() const noexcept { return division_rows_; }
 
     // -1 outside the extent.
+    int county_at(LonLat p) const noexcept;
     int town_at(LonLat p) const noexcept;
     int community_at(int town, LonLat p) const noexcept;
     LonLat random_point_in_town(int town, Random& rng) const;
@@ -64,13 +81,19 @@ public:
         std::string parent_code;
         std::string wkt; // MULTIPOLYGON in EPSG:4490
     };
-    // Town and community cells, computed with GEOS's Voronoi diagram.
+    // Town and community cells (and county cells when there are several counties), computed
+    // with GEOS's Voronoi diagram.
     std::vector<Cell> cells() const;
 
 private:
     Extent extent_;
+    std::vector<County> counties_;
+    std::vector<std::vector<int>> towns_of_county_;
     std::vector<Town> towns_;
-    std::string province_, city_, county_;
+    std::vector<std::pair<std::string, std::string>> division_rows_;
+
+    void read_county(const std::filesystem::path& data_dir, int county, Random& rng);
+    LonLat random_point_in_county(int county, Random& rng) const;
 };
 
 } // namespace diming::sample

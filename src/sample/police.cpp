@@ -2,6 +2,7 @@
 
 #include "core/text.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <numbers>
@@ -43,7 +44,8 @@ std::string number_text(const CivilAddress& a) {
 
 std::string standard_address(const Layout& layout, const CivilAddress& a) {
     const Town& t = layout.towns()[a.town];
-    std::string s = layout.province() + layout.city() + layout.county() + t.name;
+    const County& k = layout.county_of(a.town);
+    std::string s = k.province + k.city + k.name + t.name;
     if (a.rural) s += t.communities[a.community].short_name + a.hamlet;
     else s += a.road;
     s += number_text(a) + a.compound;
@@ -104,12 +106,13 @@ PoliceRecord PoliceWriterModel::describe(const CivilAddress& a, const std::strin
 
     f[col_id] = police_id;
     // Administrative prefix.
-    std::string prefix = layout_.province() + layout_.city() + layout_.county();
-    f[col_province] = layout_.province();
-    f[col_city] = layout_.city();
-    f[col_county] = layout_.county();
+    const County& county = layout_.county_of(a.town);
+    std::string prefix = county.province + county.city + county.name;
+    f[col_province] = county.province;
+    f[col_city] = county.city;
+    f[col_county] = county.name;
     if (vary("admin_partial")) {
-        prefix = layout_.county();
+        prefix = county.name;
         f[col_province].clear();
         f[col_city].clear();
     } else if (vary("admin_missing")) {
@@ -122,11 +125,13 @@ PoliceRecord PoliceWriterModel::describe(const CivilAddress& a, const std::strin
     std::string town_text = town.name;
     if (vary("town_missing")) {
         town_text.clear();
-    } else if (vary("town_wrong")) {
-        const auto& towns = layout_.towns();
-        int other = static_cast<int>(rng.below(towns.size() - 1));
-        if (other >= a.town) ++other;
-        town_text = towns[other].name;
+    } else if (layout_.towns_of_county(town.county).size() > 1 && vary("town_wrong")) {
+        // Another town of the same county: a clerk's slip, not another county's address.
+        const auto& towns = layout_.towns_of_county(town.county);
+        const auto own = std::find(towns.begin(), towns.end(), a.town) - towns.begin();
+        auto other = static_cast<std::ptrdiff_t>(rng.below(towns.size() - 1));
+        if (other >= own) ++other;
+        town_text = layout_.towns()[towns[other]].name;
     }
     f[col_town] = town_text;
     // Community column.

@@ -64,7 +64,7 @@ public:
           rng_{opt.seed},
           layout_rng_{rng_.fork(1)},
           names_rng_{rng_.fork(2)},
-          layout_{data_dir(), layout_rng_},
+          layout_{data_dir(), opt.counties, layout_rng_},
           names_{data_dir(), names_rng_},
           police_{layout_, names_, opt},
           to_metres_{"EPSG:4490", "EPSG:4549"},
@@ -84,11 +84,18 @@ public:
                    {"building", OFTString}, {"unit", OFTString}, {"room", OFTString}, {"address", OFTString}}},
           police_csv_{out_dir / "police.csv",
                       opt.police_encoding == PoliceEncoding::gbk ? std::optional<text::Charset>{text::Charset{"GBK"}} : std::nullopt},
-          truth_csv_{out_dir / "truth.csv", std::nullopt} {}
+          truth_csv_{out_dir / "truth.csv", std::nullopt},
+          divisions_csv_{out_dir / "divisions.csv", std::nullopt} {}
 
     SampleSummary run() {
         police_csv_.row(police_columns);
         truth_csv_.row({"police_id", "civil_plate_id", "variations"});
+        divisions_csv_.row({"code", "name"});
+        std::set<std::string> listed; // the province and city rows repeat in every county's file
+        for (const auto& [code, name] : layout_.division_rows()) {
+            if (listed.insert(code).second) divisions_csv_.row({code, name});
+        }
+        divisions_csv_.close();
         for (const auto& cell : layout_.cells()) {
             divisions_.set(0, cell.code);
             divisions_.set(1, cell.name);
@@ -134,7 +141,7 @@ private:
     PoliceWriterModel police_;
     proj::Transformation to_metres_;
     gdal::LayerWriter divisions_, roads_, hamlets_, plates_;
-    CsvWriter police_csv_, truth_csv_;
+    CsvWriter police_csv_, truth_csv_, divisions_csv_;
 
     std::int64_t quota_end_ = 0;
     std::int64_t civil_rows_ = 0, police_rows_ = 0, plate_serial_ = 0, police_serial_ = 0;
@@ -474,6 +481,8 @@ private:
                                 {"applied", rate.applied()},
                                 {"rate", rate.eligible() ? static_cast<double>(rate.applied()) / static_cast<double>(rate.eligible()) : 0.0}};
         }
+        json counties = json::array();
+        for (const auto& c : layout_.counties()) counties.push_back({{"code", c.code}, {"name", c.name}});
         json forms = json::object();
         for (const auto& [k, n] : police_.forms()) forms[k] = n;
         summary_ = {
@@ -488,7 +497,8 @@ private:
                         {"registered", police_rows_ - unregistered_ - duplicates_}}},
             {"variations", variations},
             {"forms", forms},
-            {"files", {"civil.gpkg", "police.csv", "truth.csv", "summary.json"}},
+            {"counties", counties},
+            {"files", {"civil.gpkg", "police.csv", "truth.csv", "divisions.csv", "summary.json"}},
         };
     }
 };

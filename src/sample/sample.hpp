@@ -1,7 +1,8 @@
 #pragma once
-// `diming sample`: a synthetic but realistic Pinghu civil-affairs registry (civil.gpkg), a
-// police 一标三实 extract describing the same doors in the ways real extracts do
-// (police.csv), and the ground truth linking them (truth.csv, summary.json).
+// `diming sample`: a synthetic but realistic civil-affairs registry of Pinghu (or of several
+// counties of its city) (civil.gpkg), a police 一标三实 extract describing the same doors in
+// the ways real extracts do (police.csv), the divisions they lie in (divisions.csv) and the
+// ground truth linking them (truth.csv, summary.json).
 
 #include "core/error.hpp"
 
@@ -9,6 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace diming::sample {
 
@@ -20,6 +22,8 @@ enum class PoliceEncoding { utf8, gbk };
 struct SampleOptions {
     std::uint64_t seed = 1;
     std::int64_t plates = 30000; // rows of civil.gpkg's door_plates layer
+    // Counties laid out (data/sample/counties.csv; a city's code stands for all its counties).
+    std::vector<std::string> counties{"330482"};
     PoliceCrs police_crs = PoliceCrs::gcj02;
     PoliceEncoding police_encoding = PoliceEncoding::utf8;
     std::map<std::string, double> rates; // overrides of the default rates, by variation name
@@ -43,7 +47,7 @@ struct SampleSummary {
     double seconds = 0;
 };
 
-// Writes civil.gpkg, police.csv, truth.csv and summary.json into out_dir (created if
+// Writes civil.gpkg, police.csv, truth.csv, divisions.csv and summary.json into out_dir (created if
 // needed; existing files of those names are replaced). Deterministic for a given seed.
 SampleSummary write_sample(const SampleOptions& options, const std::filesystem::path& out_dir);
 

@@ -255,6 +255,35 @@ TEST_CASE("each component's span is its own text: no two components share a char
     CHECK(b.get(Level::room)->source == "301室");
 }
 
+TEST_CASE("of two villages or roads named alike in a city, the one under the divisions written, else the one nearest the point") {
+    Gazetteer g;
+    for (const auto& [code, name] : std::vector<std::pair<std::string, std::string>>{
+             {"330000000000", "浙江省"}, {"330400000000", "嘉兴市"}, {"330402000000", "南湖区"}, {"330402103000", "新丰镇"},
+             {"330402103201", "横港村村民委员会"}, {"330424000000", "海盐县"}, {"330424101000", "沈荡镇"}, {"330424102000", "百步镇"},
+             {"330424102201", "横港村村民委员会"}}) {
+        g.add_division(code, name, true);
+    }
+    g.set_division_centre("330402103201", 120.85, 30.73);
+    g.set_division_centre("330424102201", 120.90, 30.50);
+    g.set_division_centre("330402103000", 120.85, 30.73);
+    g.set_division_centre("330424102000", 120.90, 30.50);
+    g.add_road("1", "人民路", "330402103000");
+    g.add_road("2", "人民路", "330424102000");
+    const ParseOptions in_nanhu{.road_candidates = true, .near = std::make_pair(120.851, 30.731)};
+    const ParseOptions in_haiyan{.road_candidates = true, .near = std::make_pair(120.901, 30.501)};
+    // The town written settles it, whatever the point says.
+    CHECK(parse("海盐县百步镇横港村1组3号", g, in_nanhu).community_code == "330424102201");
+    CHECK(parse("南湖区新丰镇横港村1组3号", g, in_haiyan).community_code == "330402103201");
+    // The wrong town of the right county: the county's village.
+    CHECK(parse("海盐县沈荡镇横港村1组3号", g, in_nanhu).community_code == "330424102201");
+    CHECK(parse("海盐县人民路5号", g, in_nanhu).town_code == "330424102000");
+    // Nothing written above it: the point.
+    CHECK(parse("横港村1组3号", g, in_haiyan).community_code == "330424102201");
+    CHECK(parse("横港村1组3号", g, in_nanhu).community_code == "330402103201");
+    CHECK(parse("人民路5号", g, in_haiyan).key_plate == "330424102000|人民路|5");
+    CHECK(parse("人民路5号", g, in_nanhu).key_plate == "330402103000|人民路|5");
+}
+
 TEST_CASE("a natural village found in two villages of its town is not placed in either, and the address says so") {
     Gazetteer g;
     for (const auto& [code, name] : std::vector<std::pair<std::string, std::string>>{

@@ -14,6 +14,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace diming::testing {
 
@@ -24,14 +25,16 @@ struct SampleRegistry {
     diming::store::Database db = diming::store::Database::open(dir / "r.sqlite", diming::store::Access::create);
     std::int64_t civil = 0, police = 0;
 
-    explicit SampleRegistry(std::uint64_t seed = 1, std::int64_t plates = 6000, std::map<std::string, double> rates = {}) {
+    explicit SampleRegistry(std::uint64_t seed = 1, std::int64_t plates = 6000, std::map<std::string, double> rates = {},
+                            std::vector<std::string> counties = {"330482"}) {
         diming::store::migrate(db);
-        diming::import::import_divisions(db, source_dir() / "data/divisions/330482.csv", "test");
         diming::sample::SampleOptions o;
         o.seed = seed;
         o.plates = plates;
         o.rates = std::move(rates);
+        o.counties = std::move(counties);
         diming::sample::write_sample(o, dir / "s");
+        diming::import::import_divisions(db, dir / "s/divisions.csv", "test"); // the counties the sample lays out
         civil = load(dir / "s/civil.gpkg", diming::import::SourceKind::civil, "civil-registry.json");
         police = load(dir / "s/police.csv", diming::import::SourceKind::police, "police-yibiaosanshi.json");
     }

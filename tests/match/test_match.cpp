@@ -37,6 +37,28 @@ TEST_CASE("matched pairs meet the precision and recall bars on two seeds, unregi
     }
 }
 
+TEST_CASE("a registry of several counties matches as one does, villages of one name in two towns told apart") {
+    Registry r{5, 20000, {}, {"330400"}};
+    // Village names repeat across the city's towns, as they do in any real city.
+    const auto namesakes = r.count("SELECT count(*) FROM divisions WHERE level = 5 AND short_name IN "
+                                   "(SELECT short_name FROM divisions WHERE level = 5 GROUP BY short_name HAVING count(*) > 1) "
+                                   "AND code IN (SELECT community_code FROM source_addresses WHERE dataset_id = " + std::to_string(r.civil) + ")");
+    REQUIRE(namesakes > 10);
+    // Each civil address is read as its own village, not as a namesake elsewhere.
+    CHECK(r.count("SELECT count(*) FROM source_addresses s JOIN door_plates d ON d.id = s.door_plate_id "
+                  "WHERE s.dataset_id = " + std::to_string(r.civil) + " AND s.community_code <> d.community_code") == 0);
+    CHECK(r.count("SELECT count(*) FROM source_addresses s JOIN door_plates d ON d.id = s.door_plate_id "
+                  "WHERE s.dataset_id = " + std::to_string(r.civil) + " AND s.community_code = d.community_code") > 2000);
+    const auto s = r.run();
+    const auto ev = match::evaluate_run(r.db, s.run_id, r.dir / "s/truth.csv");
+    CHECK(ev.overall.truth_pairs > 15000);
+    CHECK(ev.overall.precision() >= 0.995);
+    CHECK(ev.overall.recall() >= 0.98);
+    CHECK(ev.unregistered_linked == 0);
+    // Each record keyed to its own village, never to its namesake's: no key shared by two plates.
+    CHECK(s.ties == 0);
+}
+
 TEST_CASE("a heavier mix of variations still matches") {
     Registry r{3, 6000, {{"typo", 0.2}, {"former_name", 1.0}, {"numerals", 0.3}, {"unit_words", 0.6}, {"town_wrong", 0.2}}};
     const auto s = r.run();

@@ -326,3 +326,69 @@ TEST_CASE("a sample of a city's size goes on past the two-character road names w
     }
     CHECK(names.next_former_name().name.size() > 0); // former names draw on the same space
 }
+
+TEST_CASE("a sample of a whole city lays each county's towns inside the county and writes the divisions a registry needs") {
+    TempDir dir;
+    sample::SampleOptions o;
+    o.seed = 7;
+    o.plates = 20000;
+    o.counties = {"330400"}; // the city: every county data/sample/counties.csv lays out
+    sample::write_sample(o, dir.path());
+
+    // divisions.csv: one province, one city, the seven counties, each county's towns and communities.
+    const auto div = gdal::read_csv_table(dir / "divisions.csv", {"code", "name"});
+    std::map<std::string, std::string> name_of;
+    for (const auto& r : div.rows) CHECK(name_of.emplace(r[div.column("code")], r[div.column("name")]).second);
+    int counties = 0;
+    for (const auto& [code, name] : name_of) counties += code.ends_with("000000") && code.substr(4, 2) != "00";
+    CHECK(counties == 7);
+    CHECK(name_of.at("330481000000") == "海宁市");
+
+    auto ds = gdal::open_vector(dir / "civil.gpkg");
+    geos::Context ctx;
+    std::map<std::string, gdal::Geometry> county_cells, town_cells;
+    OGRLayerH divisions = GDALDatasetGetLayerByName(ds.get(), "divisions");
+    OGR_L_ResetReading(divisions);
+    for (gdal::Feature f{OGR_L_GetNextFeature(divisions)}; f; f.reset(OGR_L_GetNextFeature(divisions))) {
+        const int level = OGR_F_GetFieldAsInteger(f.get(), OGR_F_GetFieldIndex(f.get(), "level"));
+        auto& cells = level == 3 ? county_cells : town_cells;
+        if (level <= 4) cells.emplace(field(f.get(), "code"), gdal::Geometry{OGR_G_Clone(OGR_F_GetGeometryRef(f.get()))});
+    }
+    REQUIRE(county_cells.size() == 7);
+    for (const auto& [code, cell] : town_cells) {
+        INFO(code);
+        REQUIRE(name_of.contains(code));
+        const auto& county = county_cells.at(code.substr(0, 6) + "000000");
+        gdal::Geometry outside{OGR_G_Difference(cell.get(), county.get())};
+        CHECK(OGR_G_Area(outside.get()) < 1e-9); // nested: a town is all inside its county
+    }
+    // Plates in every county, each inside its town.
+    std::map<std::string, int> plates_in;
+    int outside = 0;
+    OGRLayerH plates = GDALDatasetGetLayerByName(ds.get(), "door_plates");
+    OGR_L_ResetReading(plates);
+    for (gdal::Feature f{OGR_L_GetNextFeature(plates)}; f; f.reset(OGR_L_GetNextFeature(plates))) {
+        const std::string town = field(f.get(), "town_code");
+        if (!OGR_G_Contains(town_cells.at(town).get(), OGR_F_GetGeometryRef(f.get()))) ++outside;
+        ++plates_in[town.substr(0, 6)];
+    }
+    CHECK(outside == 0);
+    REQUIRE(plates_in.size() == 7);
+    CHECK(plates_in.at("330481") > plates_in.at("330424")); // shares follow data/sample/counties.csv
+    // The police extract names each record's own county (a record's id starts with its town's code).
+    const auto police = gdal::read_csv_table(dir / "police.csv", {"地址编码", "区县"});
+    int named = 0;
+    for (const auto& r : police.rows) {
+        const std::string& county = r[police.column("区县")];
+        if (county.empty()) continue;
+        INFO(r[police.column("地址编码")]);
+        CHECK(county == name_of.at(r[police.column("地址编码")].substr(0, 6) + "000000"));
+        ++named;
+    }
+    CHECK(named > 10000);
+    const auto summary = nlohmann::json::parse(read_file(dir / "summary.json"));
+    CHECK(summary.at("counties").size() == 7);
+
+    o.counties = {"110101"};
+    CHECK_THROWS_WITH(sample::write_sample(o, dir.path()), Catch::Contains("--counties"));
+}
