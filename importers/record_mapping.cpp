@@ -2,6 +2,7 @@
 
 #include "address/parser.hpp"
 #include "core/geos.hpp"
+#include "core/json_text.hpp"
 #include "core/text.hpp"
 
 #include <algorithm>
@@ -138,9 +139,15 @@ std::string components_json(const address::AddressComponents& a) {
         }
         members.emplace_back(key, std::move(value));
     };
-    for (const auto& comp : a.components) set(address::to_string(comp.level), json(comp.text).dump());
-    if (!a.suffix.empty()) set("suffix", json(a.suffix).dump());
-    if (!a.leftover.empty()) set("leftover", json(a.leftover).dump());
+    auto& text = JsonText::local();
+    auto string = [&](const std::string& s) {
+        std::string v;
+        text.append_string(v, s);
+        return v;
+    };
+    for (const auto& comp : a.components) set(address::to_string(comp.level), string(comp.text));
+    if (!a.suffix.empty()) set("suffix", string(a.suffix));
+    if (!a.leftover.empty()) set("leftover", string(a.leftover));
     if (!a.notes.empty()) set("notes", json(a.notes).dump());
     if (!a.road_candidates.empty()) {
         json rc = json::array();

@@ -1,5 +1,7 @@
 #include "importers/source_reader.hpp"
 
+#include "core/json_text.hpp"
+
 #include "core/text.hpp"
 
 #include <cpl_conv.h>
@@ -229,12 +231,13 @@ std::string raw_json(const SourceLayer& l, const std::vector<std::string>& value
         return raw.dump();
     }
     // The object the columns make, in their order, written member by member: each key's JSON
-    // once per layer, each value's by nlohmann, no object built per row.
+    // once per layer, each value escaped by nlohmann's serializer, no json value built per row.
     std::string out = "{";
+    auto& text = JsonText::local();
     for (std::size_t i = 0; i < l.columns.size(); ++i) {
         if (i) out += ',';
         out += l.column_keys[i];
-        out += nlohmann::json(values[i]).dump();
+        text.append_string(out, values[i]);
     }
     out += '}';
     return out;

@@ -210,12 +210,14 @@ std::size_t code_prefix(int division_level) {
     return lengths[division_level];
 }
 
+// Asked at nearly every character of an address: no substrings made.
 int code_level(const std::string& code) {
     if (code.size() != 12) return 0;
-    if (code.substr(2) == "0000000000") return 1;
-    if (code.substr(4) == "00000000") return 2;
-    if (code.substr(6) == "000000") return 3;
-    if (code.substr(9) == "000") return 4;
+    const std::size_t last = code.find_last_not_of('0'); // the code's level ends at or past it
+    if (last == std::string::npos || last < 2) return 1;
+    if (last < 4) return 2;
+    if (last < 6) return 3;
+    if (last < 9) return 4;
     return 5;
 }
 
