@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `diming init` upgrading a registry of PLATES plates (default 1M) made by an older diming:
-# the registry is taken back to schema 13 — what migrations 014-016 create is dropped (the
+# the registry is taken back to schema 13 — what migrations 014-017 create is dropped (the
 # print-ready plates' codes and certificates, the compound search index over door_plates, the
-# publication ledger and its triggers), so this bench names them and must follow them — and
+# publication ledger and its triggers, the source layers' column names and their view), so
+# this bench names them and must follow them — and
 # `diming init` brings it to the current schema, timed. Then `diming init` on the current
 # schema (what every bench does first: a version check). Baseline: a scan of door_plates in
 # sqlite3 (SELECT count(*) … WHERE compound || '' <> '': no index answers it), the read the largest step — migration
@@ -18,6 +19,8 @@ if [ -n "$(sqlite3 "$db" "SELECT 1 FROM publications LIMIT 1")" ]; then
 fi
 sqlite3 "$db" <<'SQL'
 BEGIN;
+DROP VIEW IF EXISTS source_address_fields;
+DROP TABLE IF EXISTS source_layers;
 DROP TABLE IF EXISTS publications;
 DROP TABLE IF EXISTS registry_identity;
 DROP TRIGGER IF EXISTS door_plates_changed;

@@ -84,6 +84,19 @@ std::int64_t check_registry(ImportSession& s, const std::string& file) {
     return existing.column_int(0);
 }
 
+// Loads a layer whose rows become source addresses, then names its columns once
+// (source_layers) for the ids its rows took: their raw fields are arrays in that order.
+template <class Load>
+void record_layer(ImportSession& s, const SourceLayer& l, Load load) {
+    const auto before = count_rows(s.db, "SELECT coalesce(max(id), 0) FROM source_addresses");
+    load();
+    const auto after = count_rows(s.db, "SELECT coalesce(max(id), 0) FROM source_addresses");
+    if (after <= before) return;
+    s.db.prepare("INSERT INTO source_layers(dataset_id, layer, columns, first_id, last_id) VALUES (?1, ?2, ?3, ?4, ?5)")
+        .bind_all(s.result.dataset_id, l.name, columns_json(l), before + 1, after)
+        .run();
+}
+
 std::string profile_json(const ImportRequest& req) {
     json layers = json::array();
     for (const auto& m : req.profile.layers) {
@@ -226,8 +239,8 @@ ImportResult import_dataset(store::Database& db, const ImportRequest& req) {
             switch (t) {
             case Target::divisions: load_division_boundaries(s, l); break;
             case Target::place_names: load_place_names(s, l); break;
-            case Target::door_plates: s.ensure_gazetteer(); load_door_plates(s, l); break;
-            case Target::addresses: s.ensure_gazetteer(); load_addresses(s, l); break;
+            case Target::door_plates: s.ensure_gazetteer(); record_layer(s, l, [&] { load_door_plates(s, l); }); break;
+            case Target::addresses: s.ensure_gazetteer(); record_layer(s, l, [&] { load_addresses(s, l); }); break;
             }
         }
         if (t == Target::place_names && names_change) s.gazetteer.reset(); // new names: rebuild before parsing addresses

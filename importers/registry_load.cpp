@@ -207,7 +207,7 @@ void load_addresses(ImportSession& s, const SourceLayer& l) {
             if (!p.id.empty() && !ids.insert(p.id_digest)) {
                 p.reject = Reject{l.mapping->id_column, "id-duplicate", "id " + p.id + " appears again"};
             }
-            if (p.reject) s.rejects.add(l.name, p.number, *p.reject, p.raw_json);
+            if (p.reject) s.rejects.add(l.name, p.number, *p.reject, raw_object(l, p.raw_json));
             else {
                 write_source_address(s, insert, p, std::nullopt);
                 if (p.point) s.sources_index->index_point(s.db.last_insert_rowid(), p.point->lon, p.point->lat);

@@ -34,7 +34,7 @@ struct ImportSession {
 
     const Extent& bounds() const { return extent ? *extent : mainland_china; }
     std::string file() const { return req.dataset.string(); }
-    void reject(const SourceLayer& l, const SourceRow& row, const Reject& r) { rejects.add(l.name, row.number, r, row.raw_json); }
+    void reject(const SourceLayer& l, const SourceRow& row, const Reject& r) { rejects.add(l.name, row.number, r, raw_object(l, row.raw_json)); }
     bool division_exists(const std::string& code);
     // Loads the registry's names for the parser (again after new place names).
     void ensure_gazetteer();

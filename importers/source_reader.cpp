@@ -168,8 +168,6 @@ SourceDataset open_source(const ImportRequest& req) {
             throw import_error{file + ": layer " + l.name + " has no geometry; give the profile's x and y columns"};
         }
         l.transform = std::make_unique<CoordinateTransform>(req.profile.crs, m.x_column.empty() ? OGR_L_GetSpatialRef(l.layer) : nullptr);
-        l.columns_distinct = std::set<std::string>(l.columns.begin(), l.columns.end()).size() == l.columns.size();
-        for (const auto& c : l.columns) l.column_keys.push_back(nlohmann::json(c).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + ":");
         if (req.progress && isatty(STDERR_FILENO)) { // a bar to draw (counting costs a read of the file)
             // Counting reads the whole layer; an error there is reported with its row by the
             // reading itself (FeatureReader), not as a bare GDAL message now.
@@ -219,28 +217,33 @@ std::optional<Reject> decode_row(const SourceLayer& l, SourceRow& row) {
         }
         row.values[static_cast<std::size_t>(i)] = std::move(v);
     }
-    row.raw_json = raw_json(l, row.values);
+    row.raw_json = raw_json(row.values);
     return problem;
 }
 
-std::string raw_json(const SourceLayer& l, const std::vector<std::string>& values) {
-    if (!l.columns_distinct) {
-        // Two columns of one name: the object keeps the last, as assignment does.
-        nlohmann::ordered_json raw = nlohmann::ordered_json::object();
-        for (std::size_t i = 0; i < l.columns.size(); ++i) raw[l.columns[i]] = values[i];
-        return raw.dump();
-    }
-    // The object the columns make, in their order, written member by member: each key's JSON
-    // once per layer, each value escaped by nlohmann's serializer, no json value built per row.
-    std::string out = "{";
+std::string raw_json(const std::vector<std::string>& values) {
+    // Written value by value, each escaped by nlohmann's serializer: no json value per row.
+    std::string out = "[";
     auto& text = JsonText::local();
-    for (std::size_t i = 0; i < l.columns.size(); ++i) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
         if (i) out += ',';
-        out += l.column_keys[i];
         text.append_string(out, values[i]);
     }
-    out += '}';
+    out += ']';
     return out;
+}
+
+std::string raw_object(const SourceLayer& l, const std::string& raw_array) {
+    // Two columns of one name: the object keeps the last, as assignment does.
+    const auto values = nlohmann::json::parse(raw_array, nullptr, false);
+    if (!values.is_array()) return raw_array;
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    for (std::size_t i = 0; i < values.size() && i < l.columns.size(); ++i) out[l.columns[i]] = values[i];
+    return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string columns_json(const SourceLayer& l) {
+    return nlohmann::json(l.columns).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 FeatureReader::FeatureReader(const SourceLayer& layer, std::string file) : layer_{layer}, file_{std::move(file)} {

@@ -26,8 +26,6 @@ struct SourceLayer {
     OGRLayerH layer = nullptr;
     std::string name;
     std::vector<std::string> columns;
-    bool columns_distinct = true; // GDAL may hand over two columns of one name
-    std::vector<std::string> column_keys; // each column's name as a JSON object key, with its colon
     std::map<std::string, int> field_col; // diming field -> column index
     int id_col = -1, address_col = -1, x_col = -1, y_col = -1;
     std::unique_ptr<CoordinateTransform> transform;
@@ -67,8 +65,13 @@ void take_point(SourceRow& row);
 // by a NUL byte) rejects the row, naming its column.
 std::optional<Reject> decode_row(const SourceLayer& layer, SourceRow& row);
 
-// The row's values as the JSON object its columns make (the `raw` a source address keeps).
-std::string raw_json(const SourceLayer& layer, const std::vector<std::string>& values);
+// The row's values as a JSON array in the layer's column order (the `raw` a source address
+// keeps; the column names are stored once, in source_layers).
+std::string raw_json(const std::vector<std::string>& values);
+// A raw array made an object of the layer's columns, for people reading it (a rejects file).
+std::string raw_object(const SourceLayer& layer, const std::string& raw_array);
+// The layer's column names as a JSON array (source_layers.columns).
+std::string columns_json(const SourceLayer& layer);
 
 // Reads a layer's features in order. GDAL's errors on this thread are caught while it lives:
 // next() throws import_error naming the file, the row and GDAL's message when reading failed

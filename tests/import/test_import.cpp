@@ -313,12 +313,76 @@ TEST_CASE("bad rows go to the rejects file with row, field and reason, and the r
     CHECK(nlohmann::json::parse(rejects.rows[4][4])["id"] == "1"); // the raw values, verbatim
     CHECK(count(db, "SELECT count(*) FROM source_addresses WHERE flags = 'no-coordinates' AND geom IS NULL") == 1);
     CHECK(count(db, "SELECT rows_rejected FROM datasets") == 7);
-    // What was stored is JSON a reader can use.
-    auto st = db.prepare("SELECT raw, components FROM source_addresses");
+    // What was stored is JSON a reader can use: the raw values in the columns' order (named
+    // once, in source_layers), read by name through source_address_fields.
+    auto st = db.prepare("SELECT raw, components, (SELECT value FROM source_address_fields f WHERE f.source_address_id = a.id AND f.field = 'addr') "
+                         "FROM source_addresses a");
     while (st.step()) {
-        CHECK(nlohmann::json::parse(st.column_text(0)).contains("addr"));
+        CHECK(nlohmann::json::parse(st.column_text(0)).size() == 4);
+        CHECK_THAT(st.column_text(2), Catch::Contains("人民路"));
         CHECK(nlohmann::json::parse(st.column_text(1))["road"] == "人民路");
     }
+    CHECK(count(db, "SELECT count(*) FROM source_layers WHERE columns = '[\"id\",\"addr\",\"x\",\"y\"]'") == 1);
+}
+
+TEST_CASE("each layer's raw fields are read back by name, two layers of other columns in one file, and an older record's object too") {
+    TempDir dir;
+    auto db = registry(dir);
+    {
+        auto ds = gdal::create_vector("GPKG", dir / "two.gpkg");
+        OGRSpatialReferenceH srs = OSRNewSpatialReference(nullptr);
+        OSRImportFromEPSG(srs, 4490);
+        OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+        const std::vector<std::pair<const char*, std::vector<const char*>>> layers{{"east", {"id", "addr"}}, {"west", {"note", "addr", "id"}}};
+        int n = 0;
+        for (const auto& [name, columns] : layers) {
+            OGRLayerH layer = GDALDatasetCreateLayer(ds.get(), name, srs, wkbPoint, nullptr);
+            REQUIRE(layer);
+            for (const char* c : columns) {
+                OGRFieldDefnH fd = OGR_Fld_Create(c, OFTString);
+                OGR_L_CreateField(layer, fd, TRUE);
+                OGR_Fld_Destroy(fd);
+            }
+            for (int i = 0; i < 3; ++i, ++n) {
+                gdal::Feature f{OGR_F_Create(OGR_L_GetLayerDefn(layer))};
+                OGR_F_SetFieldString(f.get(), OGR_F_GetFieldIndex(f.get(), "id"), (std::string{name} + std::to_string(i)).c_str());
+                OGR_F_SetFieldString(f.get(), OGR_F_GetFieldIndex(f.get(), "addr"), ("平湖市当湖街道人民路" + std::to_string(n + 1) + "号").c_str());
+                if (OGR_F_GetFieldIndex(f.get(), "note") >= 0) OGR_F_SetFieldString(f.get(), OGR_F_GetFieldIndex(f.get(), "note"), "门口有树");
+                OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
+                OGR_G_SetPoint_2D(g, 0, 121.015 + n * 0.0001, 30.70);
+                OGR_F_SetGeometryDirectly(f.get(), g);
+                REQUIRE(OGR_L_CreateFeature(layer, f.get()) == OGRERR_NONE);
+            }
+        }
+        OSRRelease(srs);
+    }
+    nlohmann::json east{{"layer", "east"}, {"target", "addresses"}, {"id", "id"}, {"address", "addr"}};
+    nlohmann::json west{{"layer", "west"}, {"target", "addresses"}, {"id", "id"}, {"address", "addr"}};
+    const auto profile = import::profile_from_json(nlohmann::json{{"name", "two"}, {"layers", {east, west}}}.dump(), "two layers");
+    import::import_dataset(db, request(dir / "two.gpkg", import::SourceKind::police, profile, dir));
+    CHECK(count(db, "SELECT count(*) FROM source_layers") == 2);
+    CHECK(count(db, "SELECT count(*) FROM source_layers a JOIN source_layers b ON a.layer < b.layer AND a.first_id <= b.last_id AND b.first_id <= a.last_id") == 0);
+    // Every record's id and address come back under their names, from its own layer's order.
+    auto st = db.prepare("SELECT a.source_id, a.raw_address, "
+                         "(SELECT value FROM source_address_fields f WHERE f.source_address_id = a.id AND f.field = 'id'), "
+                         "(SELECT value FROM source_address_fields f WHERE f.source_address_id = a.id AND f.field = 'addr'), "
+                         "(SELECT layer FROM source_address_fields f WHERE f.source_address_id = a.id AND f.field = 'addr'), "
+                         "(SELECT count(*) FROM source_address_fields f WHERE f.source_address_id = a.id) FROM source_addresses a");
+    int rows = 0;
+    while (st.step()) {
+        INFO(st.column_text(0));
+        CHECK(st.column_text(2) == st.column_text(0));
+        CHECK(st.column_text(3) == st.column_text(1));
+        CHECK(st.column_text(0).starts_with(st.column_text(4)));
+        CHECK(st.column_int(5) == (st.column_text(4) == "west" ? 3 : 2));
+        ++rows;
+    }
+    CHECK(rows == 6);
+    CHECK(count(db, "SELECT count(*) FROM source_address_fields WHERE field = 'note' AND value = '门口有树'") == 3);
+    // A record stored before the raw fields were arrays keeps its object, read the same way.
+    db.exec("INSERT INTO source_addresses(dataset_id, row_number, source_id, raw) SELECT id, 99, 'old', '{\"id\":\"old\",\"addr\":\"人民路1号\"}' FROM datasets");
+    CHECK(count(db, "SELECT count(*) FROM source_address_fields f JOIN source_addresses a ON a.id = f.source_address_id "
+                    "WHERE a.source_id = 'old' AND ((f.field = 'id' AND f.value = 'old') OR (f.field = 'addr' AND f.value = '人民路1号'))") == 2);
 }
 
 TEST_CASE("rows parsed on several cores are written in the file's order, ids checked in that order across batches") {
