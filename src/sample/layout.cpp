@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <ranges>
 #include <sstream>
 
 namespace diming::sample {
@@ -17,6 +18,29 @@ namespace {
 double dist2(LonLat a, LonLat b) {
     const double dx = a.lon - b.lon, dy = a.lat - b.lat;
     return dx * dx + dy * dy;
+}
+
+// Of `candidates`, the one whose anchor is nearest p (the first of equals); -1 for none.
+// Membership at every level of the layout is this: the Voronoi cell of the anchors.
+template <class Candidates, class AnchorOf>
+int nearest(LonLat p, const Candidates& candidates, AnchorOf anchor_of) {
+    int best = -1;
+    double best_d = std::numeric_limits<double>::max();
+    for (int i : candidates) {
+        const double d = dist2(p, anchor_of(i));
+        if (d < best_d) { best_d = d; best = i; }
+    }
+    return best;
+}
+
+// A point drawn uniformly in the extent until `inside` takes it.
+template <class Inside>
+LonLat random_point(const Extent& e, Random& rng, Inside inside, const char* kind, const std::string& code) {
+    for (int tries = 0; tries < 100000; ++tries) {
+        const LonLat p{rng.uniform(e.min_lon, e.max_lon), rng.uniform(e.min_lat, e.max_lat)};
+        if (inside(p)) return p;
+    }
+    throw error{std::string{"sample layout: "} + kind + " " + code + " has no area"};
 }
 
 std::string point_list_wkt(const std::vector<LonLat>& pts) {
@@ -118,7 +142,8 @@ Layout::Layout(const std::filesystem::path& data_dir, const std::vector<std::str
         }
     }
     towns_of_county_.resize(counties_.size());
-    for (int c = 0; c < static_cast<int>(counties_.size()); ++c) read_county(data_dir, c, rng);
+    const auto anchors = gdal::read_csv_table(data_dir / "sample" / "towns.csv", {"code", "center_lon", "center_lat", "urban", "weight"});
+    for (int c = 0; c < static_cast<int>(counties_.size()); ++c) read_county(data_dir, anchors, c, rng);
     if (counties_.size() > 1) {
         // Each county's towns share its weight in proportion to their own.
         double county_total = 0;
@@ -135,12 +160,10 @@ Layout::Layout(const std::filesystem::path& data_dir, const std::vector<std::str
     }
 }
 
-void Layout::read_county(const std::filesystem::path& data_dir, int county, Random& rng) {
+void Layout::read_county(const std::filesystem::path& data_dir, const gdal::Table& anchors, int county, Random& rng) {
     County& k = counties_[county];
     const auto file = data_dir / "divisions" / (k.code.substr(0, 6) + ".csv");
     const auto divisions = gdal::read_csv_table(file, {"code", "name"});
-    const auto anchors = gdal::read_csv_table(data_dir / "sample" / "towns.csv",
-                                              {"code", "center_lon", "center_lat", "urban", "weight"});
     const auto code_col = divisions.column("code"), name_col = divisions.column("name");
     const std::size_t first_town = towns_.size();
     // Towns with a known centre (towns.csv), in its order.
@@ -231,52 +254,26 @@ void Layout::read_county(const std::filesystem::path& data_dir, int county, Rand
 
 int Layout::county_at(LonLat p) const noexcept {
     if (!extent_.contains(p)) return -1;
-    int best = -1;
-    double best_d = std::numeric_limits<double>::max();
-    for (int i = 0; i < static_cast<int>(counties_.size()); ++i) {
-        const double d = dist2(p, counties_[i].anchor);
-        if (d < best_d) { best_d = d; best = i; }
-    }
-    return best;
+    return nearest(p, std::views::iota(0, static_cast<int>(counties_.size())), [&](int i) { return counties_[i].anchor; });
 }
 
 int Layout::town_at(LonLat p) const noexcept {
     const int county = county_at(p);
     if (county < 0) return -1;
-    int best = -1;
-    double best_d = std::numeric_limits<double>::max();
-    for (int i : towns_of_county_[county]) {
-        const double d = dist2(p, towns_[i].anchor);
-        if (d < best_d) { best_d = d; best = i; }
-    }
-    return best;
+    return nearest(p, towns_of_county_[county], [&](int i) { return towns_[i].anchor; });
 }
 
 int Layout::community_at(int town, LonLat p) const noexcept {
     const auto& cs = towns_[town].communities;
-    int best = 0;
-    double best_d = std::numeric_limits<double>::max();
-    for (int i = 0; i < static_cast<int>(cs.size()); ++i) {
-        const double d = dist2(p, cs[i].anchor);
-        if (d < best_d) { best_d = d; best = i; }
-    }
-    return best;
+    return nearest(p, std::views::iota(0, static_cast<int>(cs.size())), [&](int i) { return cs[i].anchor; });
 }
 
 LonLat Layout::random_point_in_town(int town, Random& rng) const {
-    for (int tries = 0; tries < 100000; ++tries) {
-        LonLat p{rng.uniform(extent_.min_lon, extent_.max_lon), rng.uniform(extent_.min_lat, extent_.max_lat)};
-        if (town_at(p) == town) return p;
-    }
-    throw error{"sample layout: town " + towns_[town].code + " has no area"};
+    return random_point(extent_, rng, [&](LonLat p) { return town_at(p) == town; }, "town", towns_[town].code);
 }
 
 LonLat Layout::random_point_in_county(int county, Random& rng) const {
-    for (int tries = 0; tries < 100000; ++tries) {
-        LonLat p{rng.uniform(extent_.min_lon, extent_.max_lon), rng.uniform(extent_.min_lat, extent_.max_lat)};
-        if (county_at(p) == county) return p;
-    }
-    throw error{"sample layout: county " + counties_[county].code + " has no area"};
+    return random_point(extent_, rng, [&](LonLat p) { return county_at(p) == county; }, "county", counties_[county].code);
 }
 
 LonLat Layout::random_point_in_community(int town, int community, Random& rng) const {

@@ -14,6 +14,10 @@
 #include <string>
 #include <vector>
 
+namespace diming::gdal {
+struct Table;
+}
+
 namespace diming::sample {
 
 using crs::LonLat;
@@ -92,7 +96,7 @@ private:
     std::vector<Town> towns_;
     std::vector<std::pair<std::string, std::string>> division_rows_;
 
-    void read_county(const std::filesystem::path& data_dir, int county, Random& rng);
+    void read_county(const std::filesystem::path& data_dir, const gdal::Table& anchors, int county, Random& rng);
     LonLat random_point_in_county(int county, Random& rng) const;
 };
 
